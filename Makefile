@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vigil: userspace tools, tests and the out-of-tree module.
+# The kernel build (in tree, or out of tree through this file's "module"
+# target) reads Kbuild and Kconfig instead.
+#
+#   make            tools: build/vigil-chan, build/gencorpus
+#   make check      every test (installs what it needs)
+#   make demo       the channel pipeline, end to end
+#   make bench      benchmarks; figures go to BENCHMARKS.md by hand
+#   make fuzz       a longer fuzzing run (FUZZ_SECONDS, default 600)
+
+B		:= build
+CC		?= cc
+CLANG		?= clang
+PKGS		:= libzstd yaml-0.1 json-c libcrypto
+WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+		   -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS_COMMON	:= -std=gnu11 -g $(WARN) -Iloader -Ichannels/lib -D_GNU_SOURCE
+CFLAGS_OPT	:= $(CFLAGS_COMMON) -O2
+SAN		:= -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+CFLAGS_SAN	:= $(CFLAGS_COMMON) -O1 $(SAN)
+LDLIBS		= $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+		    echo -lzstd -lyaml -ljson-c -lcrypto)
+
+LOADER_SRC	:= $(wildcard loader/*.c)
+CHANLIB_SRC	:= $(wildcard channels/lib/*.c)
+CHAN_SRC	:= $(wildcard channels/vigil-chan/*.c)
+HDRS		:= $(wildcard loader/*.h channels/lib/*.h channels/vigil-chan/*.h)
+
+# Each of these is built twice: optimised (tools, benchmarks) and with
+# ASan+UBSan (everything the tests run).
+define objs
+$(patsubst %.c,$(B)/$(1)/%.o,$(2))
+endef
+
+LIB_SRC		:= $(LOADER_SRC) $(CHANLIB_SRC)
+
+all: $(B)/vigil-chan $(B)/gencorpus
+
+$(B)/opt/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) -c -o $@ $<
+
+$(B)/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -c -o $@ $<
+
+$(B)/vigil-chan: $(call objs,opt,$(LIB_SRC) $(CHAN_SRC))
+	$(CC) $(CFLAGS_OPT) -o $@ $^ $(LDLIBS)
+
+$(B)/san/vigil-chan: $(call objs,san,$(LIB_SRC) $(CHAN_SRC))
+	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
+
+$(B)/gencorpus: $(call objs,opt,$(LIB_SRC) channels/testdata/gencorpus.c)
+	$(CC) $(CFLAGS_OPT) -o $@ $^ $(LDLIBS)
+
+# Unit tests (cmocka), one binary per file, all sanitised.  A test may use
+# any loader, channels/lib or vigil-chan object except vigil-chan's main.
+UNIT_SRC	:= $(wildcard loader/tests/test_*.c channels/tests/test_*.c)
+UNIT_BIN	:= $(patsubst %.c,$(B)/san/%,$(UNIT_SRC))
+CHAN_NOMAIN	:= $(filter-out channels/vigil-chan/main.c,$(CHAN_SRC))
+
+$(B)/san/%: %.c $(call objs,san,$(LIB_SRC) $(CHAN_NOMAIN)) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -Ichannels/vigil-chan -o $@ $< \
+		$(call objs,san,$(LIB_SRC) $(CHAN_NOMAIN)) $(LDLIBS) -lcmocka
+
+# The malformed corpus, generated: $(B)/testdata/*.vch and MANIFEST.
+$(B)/testdata/MANIFEST: $(B)/gencorpus
+	rm -rf $(B)/testdata && mkdir -p $(B)/testdata
+	$(B)/gencorpus $(B)/testdata
+
+# The shipped channels.
+CHANNEL_SRC	:= $(wildcard channels/rules/*.yaml)
+CHANNELS	:= $(patsubst channels/rules/%.yaml,$(B)/channels/%.vch,$(CHANNEL_SRC))
+
+$(B)/channels/%.vch: channels/rules/%.yaml $(B)/vigil-chan
+	@mkdir -p $(dir $@)
+	$(B)/vigil-chan build -o $@ $<
+
+channels: $(CHANNELS)
+
+# libFuzzer harnesses.
+FUZZ_SRC	:= $(wildcard loader/tests/fuzz_*.c)
+FUZZ_BIN	:= $(patsubst loader/tests/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS	?= 600
+
+$(B)/fuzz/%: loader/tests/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(LIB_SRC) $(LDLIBS)
+
+deps:
+	scripts/install-deps build test
+
+unit: deps $(UNIT_BIN)
+	scripts/run-unit $(UNIT_BIN)
+
+check: deps
+	scripts/check
+
+fuzz: deps $(FUZZ_BIN) $(B)/testdata/MANIFEST channels
+	scripts/fuzz $(FUZZ_SECONDS)
+
+demo: deps
+	scripts/demo
+
+bench: deps
+	scripts/bench
+
+kunit: deps
+	scripts/install-deps kunit
+	scripts/kunit
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps unit check fuzz demo bench kunit clean channels
+.SECONDARY:

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel side of loader/compat.h: the kernel's own facilities. */
+#ifndef VIGIL_COMPAT_KERNEL_H
+#define VIGIL_COMPAT_KERNEL_H
+
+#include <linux/build_bug.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/zstd.h>
+#include <asm/byteorder.h>
+#include <asm/unaligned.h>
+#include <crypto/sha2.h>
+
+/* Large buffers (payloads, tables) may come from vmalloc. */
+static inline void *vigil_alloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void vigil_free(const void *p)
+{
+	kvfree(p);
+}
+
+static inline void vigil_sha256(const void *data, size_t len, u8 out[32])
+{
+	sha256(data, len, out);
+}
+
+/*
+ * One-shot decompression into an exactly sized buffer.  The workspace is
+ * allocated per call: channels load rarely, and nothing is kept.
+ */
+static inline size_t vigil_zstd_decompress(void *dst, size_t dst_len,
+					   const void *src, size_t src_len)
+{
+	size_t wksp_len = zstd_dctx_workspace_bound();
+	void *wksp = kvmalloc(wksp_len, GFP_KERNEL);
+	zstd_dctx *dctx;
+	size_t ret;
+
+	if (!wksp)
+		return (size_t)-ZSTD_error_memory_allocation;
+	dctx = zstd_init_dctx(wksp, wksp_len);
+	ret = dctx ? zstd_decompress_dctx(dctx, dst, dst_len, src, src_len)
+		   : (size_t)-ZSTD_error_memory_allocation;
+	kvfree(wksp);
+	return ret;
+}
+
+#endif /* VIGIL_COMPAT_KERNEL_H */

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace side of loader/compat.h: the few kernel names the loader uses,
+ * backed by libc, libzstd and libcrypto.
+ */
+#ifndef VIGIL_COMPAT_USER_H
+#define VIGIL_COMPAT_USER_H
+
+#include <assert.h>
+#include <endian.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint16_t __le16;
+typedef uint32_t __le32;
+typedef uint64_t __le64;
+
+#define le16_to_cpu(x)	le16toh(x)
+#define le32_to_cpu(x)	le32toh(x)
+#define le64_to_cpu(x)	le64toh(x)
+#define cpu_to_le16(x)	htole16(x)
+#define cpu_to_le32(x)	htole32(x)
+#define cpu_to_le64(x)	htole64(x)
+
+static inline u32 get_unaligned_le32(const void *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+#define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
+#define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define BUILD_BUG_ON(c)		static_assert(!(c), #c)
+#ifndef min
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#endif
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#define __maybe_unused		__attribute__((unused))
+#define fallthrough		__attribute__((fallthrough))
+
+static inline void *vigil_alloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+static inline void vigil_free(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void vigil_sha256(const void *data, size_t len, u8 out[32])
+{
+	SHA256(data, len, out);
+}
+
+/*
+ * The kernel's zstd API (include/linux/zstd.h) on top of libzstd, so
+ * loader code calls one set of names.
+ */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
+#include <zstd_errors.h>
+
+typedef ZSTD_DCtx zstd_dctx;
+typedef ZSTD_frameHeader zstd_frame_header;
+
+static inline unsigned int zstd_is_error(size_t code)
+{
+	return ZSTD_isError(code);
+}
+
+static inline const char *zstd_get_error_name(size_t code)
+{
+	return ZSTD_getErrorName(code);
+}
+
+static inline size_t zstd_get_frame_header(zstd_frame_header *h,
+					   const void *src, size_t len)
+{
+	return ZSTD_getFrameHeader(h, src, len);
+}
+
+static inline size_t zstd_find_frame_compressed_size(const void *src,
+						     size_t len)
+{
+	return ZSTD_findFrameCompressedSize(src, len);
+}
+
+/*
+ * The kernel decompresses with a caller-provided workspace; userspace lets
+ * libzstd allocate.  vigil_zstd_decompress() hides the difference.
+ */
+static inline size_t vigil_zstd_decompress(void *dst, size_t dst_len,
+					   const void *src, size_t src_len)
+{
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	size_t ret;
+
+	if (!dctx)
+		return (size_t)-ZSTD_error_memory_allocation;
+	ret = ZSTD_decompressDCtx(dctx, dst, dst_len, src, src_len);
+	ZSTD_freeDCtx(dctx);
+	return ret;
+}
+
+#endif /* VIGIL_COMPAT_USER_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vigil limits: every size and count a channel may declare, in one place.
+ * The loader rejects anything over these before it allocates or parses;
+ * channels/FORMAT.md documents the same numbers.
+ */
+#ifndef VIGIL_LIMITS_H
+#define VIGIL_LIMITS_H
+
+/* Whole channel file, header and signature included. */
+#define VIGIL_MAX_FILE_SIZE		(16U << 20)
+/* Compressed payload (header field compressed_size). */
+#define VIGIL_MAX_COMPRESSED_SIZE	(16U << 20)
+/* Decompressed payload (header field uncompressed_size). */
+#define VIGIL_MAX_UNCOMPRESSED_SIZE	(64U << 20)
+/* Appended PKCS#7 signature. */
+#define VIGIL_MAX_SIG_SIZE		(16U << 10)
+
+/* Rules in one channel. */
+#define VIGIL_MAX_RULES			65536U
+/* Expression nodes in one rule. */
+#define VIGIL_MAX_RULE_NODES		256U
+/* Values (alternatives) in one predicate. */
+#define VIGIL_MAX_PRED_VALUES		1024U
+/* Nodes and values in one channel. */
+#define VIGIL_MAX_NODES			(1U << 22)
+#define VIGIL_MAX_VALUES		(1U << 22)
+/* String table of one channel. */
+#define VIGIL_MAX_STRTAB_SIZE		(32U << 20)
+/* One pattern (string value) in a predicate. */
+#define VIGIL_MAX_PATTERN_LEN		256U
+/* Rule title and tag list. */
+#define VIGIL_MAX_TITLE_LEN		256U
+#define VIGIL_MAX_TAGS_LEN		512U
+/* Operand stack depth while evaluating one rule (postfix). */
+#define VIGIL_MAX_EXPR_DEPTH		32U
+/*
+ * Worst-case evaluation cost, in units (see FORMAT.md, "Cost"): per rule,
+ * and for all rules of one event type together.
+ */
+#define VIGIL_MAX_RULE_COST		(1U << 16)
+#define VIGIL_MAX_EVENT_COST		(1U << 26)
+
+/* Longest string value an event carries; producers truncate to this. */
+#define VIGIL_MAX_FIELD_LEN		4096U
+
+#endif /* VIGIL_LIMITS_H */
