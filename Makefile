@@ -16,7 +16,7 @@ CLANG		?= clang
 PKGS		:= libzstd yaml-0.1 json-c libcrypto
 WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -Wvla
-CFLAGS_COMMON	:= -std=gnu11 -g $(WARN) -Iloader -Ichannels/lib -D_GNU_SOURCE
+CFLAGS_COMMON	:= -std=gnu11 -g $(WARN) -iquote loader -iquote channels/lib -D_GNU_SOURCE
 CFLAGS_OPT	:= $(CFLAGS_COMMON) -O2
 SAN		:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
@@ -64,7 +64,7 @@ CHAN_NOMAIN	:= $(filter-out channels/vigil-chan/main.c,$(CHAN_SRC))
 
 $(B)/san/%: %.c $(call objs,san,$(LIB_SRC) $(CHAN_NOMAIN)) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) -Ichannels/vigil-chan -o $@ $< \
+	$(CC) $(CFLAGS_SAN) -iquote channels/vigil-chan -o $@ $< \
 		$(call objs,san,$(LIB_SRC) $(CHAN_NOMAIN)) $(LDLIBS) -lcmocka
 
 # The malformed corpus, generated: $(B)/testdata/*.vch and MANIFEST.
