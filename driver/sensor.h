@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vigil sensor internals shared between the driver's files:
+ *
+ *	main.c		module init/exit, configuration, sysfs
+ *	hooks.c		tracepoint probes that fill events (schema.h producers)
+ *	channels.c	the active channel set (RCU), loading from disk
+ *	report.c	match records: per-CPU queue, rate limit, counted drops
+ *	netlink.c	generic netlink family "vigil" (uapi/vigil.h)
+ */
+#ifndef VIGIL_SENSOR_H
+#define VIGIL_SENSOR_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+#include "../loader/loader.h"
+
+/**
+ * struct vigil_counters - what sysfs and status report
+ * @events_seen: events built by the hooks and given to the matcher
+ * @events_matched: rule matches
+ * @events_dropped: match records lost (rate limit, full queue, no memory)
+ * @channels_loaded: channels activated since load
+ * @channels_rejected: channel loads rejected
+ */
+struct vigil_counters {
+	atomic64_t events_seen;
+	atomic64_t events_matched;
+	atomic64_t events_dropped;
+	atomic64_t channels_loaded;
+	atomic64_t channels_rejected;
+};
+
+extern struct vigil_counters vigil_counters;
+
+/**
+ * struct vigil_channel_info - a snapshot of one active channel
+ * @channel_id: channel id
+ * @content_version: content version
+ * @digest: SHA-256 from the header
+ * @nrules: number of rules
+ * @signed_: a verified signature was present
+ * @loaded_ns: when it was activated (ktime_get_real_ns())
+ */
+struct vigil_channel_info {
+	u32 channel_id;
+	u64 content_version;
+	u8 digest[VIGIL_CHAN_DIGEST_LEN];
+	u32 nrules;
+	bool signed_;
+	u64 loaded_ns;
+};
+
+/* channels.c */
+
+/**
+ * vigil_channels_load() - validate a channel and make it active
+ * @data: channel file bytes
+ * @len: their number
+ * @err: why it was rejected
+ *
+ * Validates completely (signature per require_signature) before anything
+ * changes, then replaces the channel with the same id, or adds it, in one
+ * RCU pointer swap.  A rejected channel changes nothing and is counted.
+ * Content versions must not go backwards for the same channel id.
+ * May sleep; serialised internally.
+ *
+ * Return: 0 or a negative errno; err->code holds the loader's class.
+ */
+int vigil_channels_load(const void *data, size_t len, struct vigil_error *err);
+
+/**
+ * vigil_channels_remove() - deactivate a channel
+ * @channel_id: which
+ *
+ * Return: 0, or -ENOENT.
+ */
+int vigil_channels_remove(u32 channel_id);
+
+/**
+ * vigil_channels_list() - snapshot the active channels
+ * @fn: called for each, under RCU (must not sleep)
+ * @ctx: passed to @fn
+ *
+ * Return: number of channels visited.
+ */
+int vigil_channels_list(void (*fn)(void *ctx,
+				   const struct vigil_channel_info *info),
+			void *ctx);
+
+/**
+ * vigil_channels_match() - run an event through every active channel
+ * @ev: the event, filled by a schema producer
+ *
+ * Called from the hooks in probe context: never sleeps or allocates.
+ * Counts the event, and hands each match to vigil_report_match().
+ */
+void vigil_channels_match(const struct vigil_event *ev);
+
+/* report.c */
+
+/**
+ * vigil_report_match() - queue a match record for netlink subscribers
+ * @ev: the event that matched
+ * @channel_id: channel of the rule
+ * @content_version: its content version
+ * @m: the match
+ *
+ * Probe context.  Copies what it needs into preallocated per-CPU space;
+ * what it cannot queue (rate limit, full queue) is counted as dropped.
+ * Carries out VIGIL_ACTION_KILL on the current task (best effort).
+ */
+void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
+			u64 content_version, const struct vigil_match *m);
+
+/* main.c: configuration */
+
+/** vigil_enabled() - the sensor matches events (sysfs "enabled") */
+bool vigil_enabled(void);
+
+/**
+ * vigil_require_signature() - unsigned or unverifiable channels rejected
+ *
+ * One-way: once set it stays set until reboot.
+ */
+bool vigil_require_signature(void);
+
+#endif /* VIGIL_SENSOR_H */
