@@ -32,6 +32,19 @@ static inline void vigil_sha256(const void *data, size_t len, u8 out[32])
 	sha256(data, len, out);
 }
 
+/* SHA-256 of two pieces as if they were one; cannot fail here. */
+static inline int vigil_sha256_2(const void *a, size_t alen, const void *b,
+				 size_t blen, u8 out[32])
+{
+	struct sha256_state st;
+
+	sha256_init(&st);
+	sha256_update(&st, a, alen);
+	sha256_update(&st, b, blen);
+	sha256_final(&st, out);
+	return 0;
+}
+
 /*
  * One-shot decompression into an exactly sized buffer.  The workspace is
  * allocated per call: channels load rarely, and nothing is kept.

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 typedef uint8_t u8;
@@ -68,6 +69,25 @@ static inline void vigil_free(const void *p)
 static inline void vigil_sha256(const void *data, size_t len, u8 out[32])
 {
 	SHA256(data, len, out);
+}
+
+/*
+ * SHA-256 of two pieces as if they were one: the channel digest covers the
+ * header up to its digest field, then the frame.  Return: 0 or -ENOMEM.
+ */
+static inline int vigil_sha256_2(const void *a, size_t alen, const void *b,
+				 size_t blen, u8 out[32])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok;
+
+	if (!c)
+		return -ENOMEM;
+	ok = EVP_DigestInit_ex(c, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(c, a, alen) && EVP_DigestUpdate(c, b, blen) &&
+	     EVP_DigestFinal_ex(c, out, NULL);
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -ENOMEM;
 }
 
 /*

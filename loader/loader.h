@@ -53,7 +53,8 @@
 	X(DUP_RULE,	28, "duplicate rule id")			\
 	X(RULE,		29, "bad rule record")				\
 	X(VALUE,	30, "bad value")				\
-	X(NOMEM,	31, "out of memory")
+	X(NOMEM,	31, "out of memory")				\
+	X(CHANNEL_ID,	32, "channel id is zero")
 
 enum vigil_err {
 #define VIGIL_ERR_ENUM(name, nr, text) VIGIL_E_##name = nr,
