@@ -9,6 +9,7 @@
 #   make demo       the channel pipeline, end to end
 #   make bench      benchmarks; figures go to BENCHMARKS.md by hand
 #   make fuzz       a longer fuzzing run (FUZZ_SECONDS, default 600)
+#   make module     build/module/vigil.ko for Debian's packaged kernel
 
 B		:= build
 CC		?= cc
@@ -92,6 +93,22 @@ $(B)/fuzz/%: loader/tests/%.c $(LIB_SRC) $(HDRS)
 	$(CLANG) $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(LIB_SRC) $(LDLIBS)
 
+# The out-of-tree module, against the headers of the installed
+# linux-headers-amd64 (the kernel selftests/vm/guest-kernel boots).  Built
+# in a copy under $(B)/module so no object lands in the source tree; cp -p
+# keeps timestamps, so Kbuild rebuilds only what changed.
+KVER		?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 \
+		     2>/dev/null | sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
+KDIR		?= /usr/src/linux-headers-$(KVER)
+MODULE_SRC	= Kbuild $(wildcard loader/*.[ch] driver/*.[ch] driver/uapi/*.h)
+
+module: $(B)/module/vigil.ko
+
+$(B)/module/vigil.ko: $(MODULE_SRC)
+	@mkdir -p $(B)/module
+	cp -p --parents $(MODULE_SRC) $(B)/module/
+	$(MAKE) -C $(KDIR) M=$(abspath $(B)/module) CONFIG_VIGIL=m modules
+
 deps:
 	scripts/install-deps build test
 
@@ -117,5 +134,5 @@ kunit: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps unit check fuzz demo bench kunit clean channels
+.PHONY: all deps unit check fuzz demo bench kunit clean channels module
 .SECONDARY:

@@ -15,6 +15,15 @@
 #include <linux/types.h>
 
 #include "../loader/loader.h"
+#include "uapi/vigil.h"
+
+struct kobject;
+
+#define VIGIL_VERSION			"0.1.0"
+/* Match records per second and CPU unless configured otherwise. */
+#define VIGIL_DEFAULT_RATE_LIMIT	2000U
+/* Room for a rejection reason: source, offset and the loader's message. */
+#define VIGIL_REASON_LEN		320
 
 /**
  * struct vigil_counters - what sysfs and status report
@@ -125,5 +134,15 @@ bool vigil_enabled(void);
  * One-way: once set it stays set until reboot.
  */
 bool vigil_require_signature(void);
+
+u32 vigil_rate_limit(void);
+int vigil_set_config(const bool *enabled, const bool *require_signature,
+		     const u32 *rate_limit);
+void vigil_note_reject(const char *source, const struct vigil_error *err);
+void vigil_last_reject(char *buf, size_t len);
+const char *vigil_reject_name(int code);
+
+/* /sys/kernel/vigil */
+extern struct kobject *vigil_kobj;
 
 #endif /* VIGIL_SENSOR_H */
