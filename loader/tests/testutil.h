@@ -265,14 +265,18 @@ static inline struct vigil_value_rec *tu_pvalue(u8 *p, u32 i)
 	return (void *)(p + tu_value_off(p, i));
 }
 
-/* Recompute the digest of a file from its header's compressed_size. */
-static inline void tu_reseal(u8 *file)
+/*
+ * Recompute the digest of a file of len bytes: header, then the frame of
+ * compressed_size bytes (or as much of it as the file holds).
+ */
+static inline void tu_reseal(u8 *file, size_t len)
 {
 	struct vigil_chan_header *h = (void *)file;
+	size_t cs = min((size_t)le32_to_cpu(h->compressed_size),
+			len - VIGIL_CHAN_HEADER_SIZE);
 
 	if (vigil_sha256_2(file, VIGIL_CHAN_DIGEST_OFFSET,
-			   file + VIGIL_CHAN_HEADER_SIZE,
-			   le32_to_cpu(h->compressed_size), h->digest))
+			   file + VIGIL_CHAN_HEADER_SIZE, cs, h->digest))
 		abort();
 }
 
@@ -301,7 +305,7 @@ static inline u8 *tu_wrap_frame(const void *frame, size_t flen, u32 usize,
 	h->compressed_size = cpu_to_le32(flen);
 	h->uncompressed_size = cpu_to_le32(usize);
 	memcpy(file + VIGIL_CHAN_HEADER_SIZE, frame, flen);
-	tu_reseal(file);
+	tu_reseal(file, *out_len);
 	return file;
 }
 
