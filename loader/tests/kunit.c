@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "vigil_loader": the channel loader and the matcher as the
+ * kernel builds them.  scripts/kunit runs it on UML with KASAN and UBSAN
+ * and embeds the malformed corpus, the shipped channels and their fixtures
+ * (loader/tests/kunit_data.h).  Every file is handed to the loader in a
+ * heap buffer of exactly its size, so a read past the end is a KASAN
+ * report, not a silent pass.
+ */
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../loader.h"
+#include "kunit_data.h"
+
+#ifndef VIGIL_KUNIT_DATA
+/* Built without the generated tables: the tests that need them skip. */
+const struct vigil_kunit_file vigil_kunit_corpus[] = { {} };
+const unsigned int vigil_kunit_corpus_count;
+const struct vigil_kunit_file vigil_kunit_channels[] = { {} };
+const unsigned int vigil_kunit_channels_count;
+const struct vigil_kunit_fixture vigil_kunit_fixtures[] = { {} };
+const unsigned int vigil_kunit_fixtures_count;
+#endif
+
+/* A distinct, recomputable value per field name (FNV-1a). */
+static u64 vt_hash(const char *s)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+
+	while (*s) {
+		h ^= (u8)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static struct vigil_addr vt_addr(const char *s)
+{
+	struct vigil_addr a = {};
+	u64 h = vt_hash(s);
+
+	memcpy(a.a, &h, sizeof(h));
+	memcpy(a.a + 8, s, min_t(size_t, strlen(s), 8));
+	return a;
+}
+
+/*
+ * Call the generated vigil_fill_<event>() of @type with one argument per
+ * field, each derived from the field's name, so the test can tell from
+ * the schema tables alone which value belongs in which slot.
+ */
+#define VT_ARG_U64(n)	vt_hash(#n)
+#define VT_ARG_STR(n)	((struct vigil_str){ .ptr = #n, .len = sizeof(#n) - 1 })
+#define VT_ARG_PATH(n)	VT_ARG_STR(n)
+#define VT_ARG_ADDR(n)	vt_addr(#n)
+#define VT_ARG(n, t)	, VT_ARG_##t(n)
+#define VT_FILL(NAME, name, nr, FIELDS)					\
+	case VIGIL_EV_##NAME:						\
+		vigil_fill_##name(ev FIELDS(VT_ARG));			\
+		return true;
+
+static bool vt_fill(struct vigil_event *ev, unsigned int type)
+{
+	switch (type) {
+	VIGIL_EVENTS(VT_FILL)
+	}
+	return false;
+}
+
+#define VT_COUNT(NAME, name, nr, FIELDS)	[nr] = VIGIL_##NAME##__COUNT,
+static const u16 vt_counts[VIGIL_EV_MAX + 1] = {
+	VIGIL_EVENTS(VT_COUNT)
+};
+
+/* The event tables agree with the declarations they are generated from. */
+static void vigil_schema_tables(struct kunit *test)
+{
+	unsigned int t, u, i, j;
+
+	KUNIT_EXPECT_NULL(test, vigil_event_desc(VIGIL_EV_NONE));
+	KUNIT_EXPECT_NULL(test, vigil_event_desc(VIGIL_EV_MAX + 1));
+	KUNIT_EXPECT_NULL(test, vigil_event_desc(~0U));
+	KUNIT_EXPECT_EQ(test, vigil_event_type_by_name("nosuch", 6),
+			(unsigned int)VIGIL_EV_NONE);
+	KUNIT_EXPECT_EQ(test, vigil_event_type_by_name("exe", 3),
+			(unsigned int)VIGIL_EV_NONE);
+	KUNIT_EXPECT_EQ(test, vigil_event_type_by_name("execx", 5),
+			(unsigned int)VIGIL_EV_NONE);
+	KUNIT_EXPECT_EQ(test, vigil_event_type_by_name("exec\0", 5),
+			(unsigned int)VIGIL_EV_NONE);
+	KUNIT_EXPECT_EQ(test, vigil_event_type_by_name("exec", 4),
+			(unsigned int)VIGIL_EV_EXEC);
+	KUNIT_EXPECT_EQ(test, vigil_field_by_name(VIGIL_EV_NONE, "pid", 3), -1);
+	KUNIT_EXPECT_EQ(test, vigil_field_by_name(VIGIL_EV_MAX + 1, "pid", 3),
+			-1);
+	KUNIT_EXPECT_EQ(test, vigil_field_by_name(VIGIL_EV_EXEC, "pi", 2), -1);
+	KUNIT_EXPECT_EQ(test, vigil_field_by_name(VIGIL_EV_EXEC, "filename", 8),
+			(int)VIGIL_EXEC_filename);
+	KUNIT_EXPECT_EQ(test, vigil_field_by_name(VIGIL_EV_FIFO, "argv", 4), -1);
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		const struct vigil_event_desc *d = vigil_event_desc(t);
+
+		KUNIT_ASSERT_NOT_NULL_MSG(test, d, "event type %u", t);
+		KUNIT_EXPECT_GT_MSG(test, strlen(d->name), (size_t)0, "type %u", t);
+		KUNIT_EXPECT_EQ_MSG(test, d->nfields, vt_counts[t], "%s", d->name);
+		KUNIT_EXPECT_LE(test, d->nfields, (u16)VIGIL_MAX_FIELDS);
+		KUNIT_EXPECT_EQ(test, vigil_event_type_by_name(d->name,
+							       strlen(d->name)),
+				t);
+		for (u = 1; u < t; u++)
+			KUNIT_EXPECT_STRNEQ(test, vigil_event_desc(u)->name,
+					    d->name);
+		for (i = 0; i < d->nfields; i++) {
+			const struct vigil_field_desc *f = &d->fields[i];
+
+			KUNIT_EXPECT_GE_MSG(test, f->type, (u8)VIGIL_FT_U64,
+					    "%s.%s", d->name, f->name);
+			KUNIT_EXPECT_LE_MSG(test, f->type, (u8)VIGIL_FT_ADDR,
+					    "%s.%s", d->name, f->name);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    vigil_field_by_name(t, f->name,
+								strlen(f->name)),
+					    (int)i, "%s.%s", d->name, f->name);
+			for (j = 0; j < i; j++)
+				KUNIT_EXPECT_STRNEQ(test, d->fields[j].name,
+						    f->name);
+		}
+		/* every event starts with the common fields, in order */
+		KUNIT_EXPECT_STREQ(test, d->fields[0].name, "pid");
+		KUNIT_EXPECT_STREQ(test, d->fields[5].name, "comm");
+	}
+}
+
+/* vigil_fill_<event>() stores each field where the tables say it lives. */
+static void vigil_schema_fill(struct kunit *test)
+{
+	struct vigil_event *ev;
+	unsigned int t, i;
+
+	ev = kunit_kmalloc(test, sizeof(*ev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_EXPECT_FALSE(test, vt_fill(ev, VIGIL_EV_NONE));
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		const struct vigil_event_desc *d = vigil_event_desc(t);
+
+		KUNIT_ASSERT_NOT_NULL(test, d);
+		memset(ev, 0xa5, sizeof(*ev));
+		KUNIT_ASSERT_TRUE(test, vt_fill(ev, t));
+		KUNIT_EXPECT_EQ(test, ev->type, (u16)t);
+		KUNIT_EXPECT_EQ_MSG(test, ev->nfields, d->nfields, "%s",
+				    d->name);
+		for (i = 0; i < d->nfields; i++) {
+			const struct vigil_field_desc *f = &d->fields[i];
+			const union vigil_value *v = &ev->v[i];
+			struct vigil_addr a;
+
+			switch (f->type) {
+			case VIGIL_FT_U64:
+				KUNIT_EXPECT_EQ_MSG(test, v->num,
+						    vt_hash(f->name), "%s.%s",
+						    d->name, f->name);
+				break;
+			case VIGIL_FT_STR:
+			case VIGIL_FT_PATH:
+				KUNIT_EXPECT_EQ_MSG(test, (size_t)v->str.len,
+						    strlen(f->name), "%s.%s",
+						    d->name, f->name);
+				KUNIT_EXPECT_EQ_MSG(test,
+						    memcmp(v->str.ptr, f->name,
+							   strlen(f->name)),
+						    0, "%s.%s", d->name,
+						    f->name);
+				break;
+			case VIGIL_FT_ADDR:
+				a = vt_addr(f->name);
+				KUNIT_EXPECT_EQ_MSG(test,
+						    memcmp(v->addr.a, a.a,
+							   sizeof(a.a)),
+						    0, "%s.%s", d->name,
+						    f->name);
+				break;
+			default:
+				KUNIT_FAIL(test, "%s.%s: type %u", d->name,
+					   f->name, f->type);
+			}
+		}
+		/* and writes nothing past its last field */
+		for (i = d->nfields * sizeof(ev->v[0]); i < sizeof(ev->v); i++)
+			KUNIT_EXPECT_EQ_MSG(test, ((u8 *)ev->v)[i], (u8)0xa5,
+					    "%s: byte %u of v[]", d->name, i);
+	}
+}
+
+#define VT_ERRNAME(name, nr, text)	[nr] = #name,
+static const char * const vt_errnames[] = { VIGIL_ERRORS(VT_ERRNAME) };
+#define VT_ERRTEXT(name, nr, text)	[nr] = text,
+static const char * const vt_errtexts[] = { VIGIL_ERRORS(VT_ERRTEXT) };
+
+/* Error names and texts are the ones the header declares. */
+static void vigil_error_names(struct kunit *test)
+{
+	int code;
+
+	for (code = 0; code < (int)ARRAY_SIZE(vt_errnames); code++) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, vt_errnames[code],
+					  "error numbers have a hole at %d",
+					  code);
+		KUNIT_EXPECT_STREQ(test, vigil_err_name(code),
+				   vt_errnames[code]);
+		KUNIT_EXPECT_STREQ(test, vigil_err_text(code),
+				   vt_errtexts[code]);
+	}
+	KUNIT_EXPECT_STREQ(test, vigil_err_name(-1), "UNKNOWN");
+	KUNIT_EXPECT_STREQ(test, vigil_err_name(code), "UNKNOWN");
+	KUNIT_EXPECT_STREQ(test, vigil_err_text(code), "unknown error");
+}
+
+/*
+ * Load @len bytes of @data from a private heap copy of exactly that size
+ * and check the loader's contract: an error leaves *@out NULL and fills
+ * @err; the input is never written.
+ */
+static int vt_load(struct kunit *test, const char *what, const u8 *data,
+		   size_t len, struct vigil_channel **out,
+		   struct vigil_error *err)
+{
+	u8 *copy = kvmalloc(len, GFP_KERNEL);
+	int rc;
+
+	KUNIT_ASSERT_TRUE_MSG(test, !len || copy, "%s: no memory", what);
+	memcpy(copy, data, len);
+	*out = ERR_PTR(-EFAULT);
+	memset(err, 0, sizeof(*err));
+	rc = vigil_channel_load(copy, len, NULL, out, err);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(copy, data, len), 0,
+			    "%s: the loader wrote to its input", what);
+	kvfree(copy);
+	if (rc == VIGIL_E_OK) {
+		KUNIT_EXPECT_NOT_ERR_OR_NULL_MSG(test, *out, "%s", what);
+		if (IS_ERR(*out))
+			*out = NULL;
+	} else {
+		KUNIT_EXPECT_NULL_MSG(test, *out, "%s: rejected (%s) but out set",
+				      what, vigil_err_name(rc));
+		KUNIT_EXPECT_EQ_MSG(test, err->code, rc, "%s", what);
+		KUNIT_EXPECT_NE_MSG(test, err->msg[0], '\0',
+				    "%s: rejected without a reason", what);
+		if (*out && !IS_ERR(*out))
+			vigil_channel_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static void vt_need(struct kunit *test, unsigned int count, const char *what)
+{
+	if (!count)
+		kunit_skip(test, "no %s embedded (run scripts/kunit)", what);
+}
+
+/* Every shipped channel loads, and says what it is. */
+static void vigil_load_shipped(struct kunit *test)
+{
+	unsigned int i;
+
+	vt_need(test, vigil_kunit_channels_count, "shipped channels");
+	for (i = 0; i < vigil_kunit_channels_count; i++) {
+		const struct vigil_kunit_file *f = &vigil_kunit_channels[i];
+		const struct vigil_chan_header *h = (const void *)f->data;
+		struct vigil_channel *ch;
+		struct vigil_error err;
+		int rc;
+
+		rc = vt_load(test, f->name, f->data, f->len, &ch, &err);
+		KUNIT_EXPECT_EQ_MSG(test, rc, VIGIL_E_OK, "%s: %s: %s", f->name,
+				    vigil_err_name(rc), err.msg);
+		if (!ch)
+			continue;
+		KUNIT_EXPECT_EQ(test, ch->channel_id,
+				get_unaligned_le32(&h->channel_id));
+		KUNIT_EXPECT_EQ(test, ch->schema_version,
+				(u32)VIGIL_SCHEMA_VERSION);
+		KUNIT_EXPECT_EQ(test, ch->file_size, (size_t)f->len);
+		KUNIT_EXPECT_GT(test, ch->nrules, 0U);
+		KUNIT_EXPECT_NOT_NULL(test, ch->rules);
+		KUNIT_EXPECT_EQ(test, ch->payload_size,
+				(size_t)get_unaligned_le32(&h->uncompressed_size));
+		KUNIT_EXPECT_EQ(test, memcmp(ch->digest, h->digest,
+					     sizeof(ch->digest)), 0);
+		KUNIT_EXPECT_GE(test, vigil_channel_mem(ch), ch->payload_size);
+		vigil_channel_free(ch);
+	}
+}
+
+/* Every file of the malformed corpus gets exactly its expected verdict. */
+static void vigil_corpus_replay(struct kunit *test)
+{
+	unsigned int i, rejected = 0;
+
+	vt_need(test, vigil_kunit_corpus_count, "corpus");
+	for (i = 0; i < vigil_kunit_corpus_count; i++) {
+		const struct vigil_kunit_file *f = &vigil_kunit_corpus[i];
+		struct vigil_channel *ch;
+		struct vigil_error err;
+		int rc;
+
+		rc = vt_load(test, f->name, f->data, f->len, &ch, &err);
+		KUNIT_EXPECT_EQ_MSG(test, rc, f->code,
+				    "%s: got %s (%s), want %s", f->name,
+				    vigil_err_name(rc), err.msg,
+				    vigil_err_name(f->code));
+		if (rc)
+			rejected++;
+		vigil_channel_free(ch);
+	}
+	kunit_info(test, "%u corpus files, %u rejected\n",
+		   vigil_kunit_corpus_count, rejected);
+	KUNIT_EXPECT_GT(test, rejected, 0U);
+}
+
+/* The files every sweep starts from: shipped channels, valid corpus files. */
+static const struct vigil_kunit_file *vt_valid_file(unsigned int i)
+{
+	unsigned int j;
+
+	if (i < vigil_kunit_channels_count)
+		return &vigil_kunit_channels[i];
+	i -= vigil_kunit_channels_count;
+	for (j = 0; j < vigil_kunit_corpus_count; j++) {
+		if (vigil_kunit_corpus[j].code != VIGIL_E_OK)
+			continue;
+		if (!i--)
+			return &vigil_kunit_corpus[j];
+	}
+	return NULL;
+}
+
+/* Length of the header and frame: where a signature would start. */
+static size_t vt_unsigned_len(const struct vigil_kunit_file *f)
+{
+	const struct vigil_chan_header *h = (const void *)f->data;
+
+	if (f->len < VIGIL_CHAN_HEADER_SIZE)
+		return f->len;
+	return min_t(size_t, f->len, VIGIL_CHAN_HEADER_SIZE +
+		     (size_t)get_unaligned_le32(&h->compressed_size));
+}
+
+/* Every proper prefix of a valid file is rejected as short. */
+static void vigil_truncation_sweep(struct kunit *test)
+{
+	const struct vigil_kunit_file *f;
+	unsigned int i, files = 0;
+	size_t len, n = 0;
+
+	for (i = 0; (f = vt_valid_file(i)); i++) {
+		size_t end = vt_unsigned_len(f);
+
+		files++;
+		for (len = 0; len < end; len++, n++) {
+			struct vigil_channel *ch;
+			struct vigil_error err;
+			char what[96];
+			int rc;
+
+			snprintf(what, sizeof(what), "%s[0:%zu]", f->name, len);
+			rc = vt_load(test, what, f->data, len, &ch, &err);
+			KUNIT_EXPECT_TRUE_MSG(test, rc == VIGIL_E_TRUNCATED ||
+					      rc == VIGIL_E_SIZE_MISMATCH,
+					      "%s: got %s (%s)", what,
+					      vigil_err_name(rc), err.msg);
+			vigil_channel_free(ch);
+		}
+	}
+	vt_need(test, files, "valid files");
+	kunit_info(test, "%zu prefixes of %u files\n", n, files);
+}
+
+/*
+ * Every byte of a valid file matters: the header is checked field by field
+ * and the digest covers the rest, so flipping any one byte is rejected.
+ */
+static void vigil_flip_sweep(struct kunit *test)
+{
+	const struct vigil_kunit_file *f;
+	unsigned int i, files = 0;
+	size_t pos, n = 0;
+	u8 *buf;
+
+	for (i = 0; (f = vt_valid_file(i)); i++) {
+		size_t end = vt_unsigned_len(f);
+
+		files++;
+		buf = kvmalloc(end, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		memcpy(buf, f->data, end);
+		for (pos = 0; pos < end; pos++, n++) {
+			struct vigil_channel *ch;
+			struct vigil_error err;
+			char what[96];
+			int rc;
+
+			snprintf(what, sizeof(what), "%s byte %zu", f->name,
+				 pos);
+			buf[pos] ^= 0x41;
+			rc = vt_load(test, what, buf, end, &ch, &err);
+			buf[pos] ^= 0x41;
+			KUNIT_EXPECT_NE_MSG(test, rc, VIGIL_E_OK,
+					    "%s: flipped, still accepted",
+					    what);
+			vigil_channel_free(ch);
+		}
+		kvfree(buf);
+	}
+	vt_need(test, files, "valid files");
+	kunit_info(test, "%zu flipped bytes in %u files\n", n, files);
+}
+
+struct vt_hits {
+	u32 ids[32];
+	unsigned int n;
+	unsigned int calls;
+};
+
+static int vt_collect(void *ctx, const struct vigil_match *m)
+{
+	struct vt_hits *h = ctx;
+
+	if (h->n < ARRAY_SIZE(h->ids))
+		h->ids[h->n++] = m->rule_id;
+	h->calls++;
+	return 0;
+}
+
+/* Load the shipped channel @id; NULL (and a failed test) if impossible. */
+static struct vigil_channel *vt_channel(struct kunit *test, u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < vigil_kunit_channels_count; i++) {
+		const struct vigil_kunit_file *f = &vigil_kunit_channels[i];
+		const struct vigil_chan_header *h = (const void *)f->data;
+		struct vigil_channel *ch;
+		struct vigil_error err;
+
+		if (f->len < VIGIL_CHAN_HEADER_SIZE ||
+		    get_unaligned_le32(&h->channel_id) != id)
+			continue;
+		if (vt_load(test, f->name, f->data, f->len, &ch, &err))
+			break;
+		return ch;
+	}
+	KUNIT_FAIL(test, "shipped channel %u missing or rejected", id);
+	return NULL;
+}
+
+static bool __maybe_unused vt_hit(const struct vt_hits *h, u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->ids[i] == id)
+			return true;
+	return false;
+}
+
+/* An event the schema does not describe is refused before any read. */
+static void vigil_match_bad_event(struct kunit *test)
+{
+	struct vigil_channel *ch;
+	struct vigil_event *ev;
+	struct vt_hits hits = {};
+	unsigned int t;
+	int rc;
+
+	vt_need(test, vigil_kunit_channels_count, "shipped channels");
+	ch = vt_channel(test, get_unaligned_le32(
+		&((const struct vigil_chan_header *)
+		  vigil_kunit_channels[0].data)->channel_id));
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		u16 good;
+
+		KUNIT_ASSERT_TRUE(test, vt_fill(ev, t));
+		good = ev->nfields;
+		rc = vigil_match(ch->rules, ev, vt_collect, &hits);
+		KUNIT_EXPECT_GE_MSG(test, rc, 0, "type %u", t);
+
+		/* the July 19 case: one field more than the schema has */
+		ev->nfields = good + 1;
+		KUNIT_EXPECT_EQ_MSG(test, vigil_match(ch->rules, ev, vt_collect,
+						      &hits), -EINVAL,
+				    "type %u with %u fields", t, good + 1);
+		ev->nfields = good - 1;
+		KUNIT_EXPECT_EQ_MSG(test, vigil_match(ch->rules, ev, vt_collect,
+						      &hits), -EINVAL,
+				    "type %u with %u fields", t, good - 1);
+		ev->nfields = VIGIL_MAX_FIELDS + 1;
+		KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_collect,
+						  &hits), -EINVAL);
+		ev->nfields = 0xffff;
+		KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_collect,
+						  &hits), -EINVAL);
+		ev->nfields = good;
+	}
+	hits.calls = 0;
+	ev->type = VIGIL_EV_NONE;
+	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_collect, &hits),
+			-EINVAL);
+	ev->type = VIGIL_EV_MAX + 1;
+	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_collect, &hits),
+			-EINVAL);
+	ev->type = 0xffff;
+	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_collect, &hits),
+			-EINVAL);
+	KUNIT_EXPECT_EQ_MSG(test, hits.calls, 0U,
+			    "callback ran for an invalid event");
+
+	KUNIT_ASSERT_TRUE(test, vt_fill(ev, VIGIL_EV_EXEC));
+	KUNIT_EXPECT_EQ(test, vigil_rule_eval(ch->rules, ch->nrules, ev, -1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vigil_rule_eval(ch->rules, ~0U, ev, -1),
+			-EINVAL);
+	ev->nfields++;
+	KUNIT_EXPECT_EQ(test, vigil_rule_eval(ch->rules, 0, ev, -1), -EINVAL);
+	vigil_channel_free(ch);
+}
+
+static struct kunit_case vigil_loader_cases[] = {
+	KUNIT_CASE(vigil_schema_tables),
+	KUNIT_CASE(vigil_schema_fill),
+	KUNIT_CASE(vigil_error_names),
+	KUNIT_CASE(vigil_load_shipped),
+	KUNIT_CASE(vigil_corpus_replay),
+	KUNIT_CASE(vigil_truncation_sweep),
+	KUNIT_CASE(vigil_flip_sweep),
+	KUNIT_CASE(vigil_match_bad_event),
+	{}
+};
+
+static struct kunit_suite vigil_loader_suite = {
+	.name = "vigil_loader",
+	.test_cases = vigil_loader_cases,
+};
+kunit_test_suite(vigil_loader_suite);
