@@ -421,10 +421,17 @@ static void vigil_flip_sweep(struct kunit *test)
 	kunit_info(test, "%zu flipped bytes in %u files\n", n, files);
 }
 
+static int vt_stop(void *ctx, const struct vigil_match *m)
+{
+	return 1;
+}
+
 struct vt_hits {
 	u32 ids[32];
 	unsigned int n;
 	unsigned int calls;
+	bool *rule;		/* by rule index, if set */
+	u32 nrules;
 };
 
 static int vt_collect(void *ctx, const struct vigil_match *m)
@@ -433,6 +440,8 @@ static int vt_collect(void *ctx, const struct vigil_match *m)
 
 	if (h->n < ARRAY_SIZE(h->ids))
 		h->ids[h->n++] = m->rule_id;
+	if (h->rule && m->rule_index < h->nrules)
+		h->rule[m->rule_index] = true;
 	h->calls++;
 	return 0;
 }
@@ -459,19 +468,207 @@ static struct vigil_channel *vt_channel(struct kunit *test, u32 id)
 	return NULL;
 }
 
-static bool __maybe_unused vt_hit(const struct vt_hits *h, u32 id)
+/* The rules that matched are exactly @want (in any order). */
+static void vt_expect_ids(struct kunit *test, const char *what,
+			  const struct vt_hits *h, int rc, const u32 *want,
+			  unsigned int nwant)
 {
+	unsigned int i, j;
+
+	KUNIT_EXPECT_EQ_MSG(test, rc, (int)nwant, "%s: %d matches, want %u",
+			    what, rc, nwant);
+	KUNIT_EXPECT_EQ_MSG(test, h->calls, (unsigned int)max(rc, 0),
+			    "%s: callbacks and return value disagree", what);
+	for (i = 0; i < nwant; i++) {
+		for (j = 0; j < h->n && h->ids[j] != want[i]; j++)
+			;
+		KUNIT_EXPECT_LT_MSG(test, j, h->n, "%s: rule %u did not match",
+				    what, want[i]);
+	}
+	for (j = 0; j < h->n; j++) {
+		for (i = 0; i < nwant && want[i] != h->ids[j]; i++)
+			;
+		KUNIT_EXPECT_LT_MSG(test, i, nwant,
+				    "%s: rule %u matched unexpectedly", what,
+				    h->ids[j]);
+	}
+}
+
+#define VT_STR(s)	((struct vigil_str){ .ptr = (s), .len = sizeof(s) - 1 })
+
+/*
+ * Handcrafted events against channel 291 (fifo-c2): a reverse-shell pipe
+ * in a temporary folder, the same in /dev/shm by an ordinary user, the
+ * same name outside the temporary folders, and a pipe an interpreter
+ * makes.  The expected ids are the ones channels/rules/fifo-c2.yaml
+ * states; vigil-chan's fixtures hold the same cases.
+ */
+static void vigil_match_events(struct kunit *test)
+{
+	static const u32 want_f[] = { 291001 };
+	static const u32 want_shm[] = { 291001, 291005 };
+	static const u32 want_py[] = { 291002 };
+	struct vigil_channel *ch;
+	struct vigil_event *ev;
+	struct vt_hits *h;
+
+	vt_need(test, vigil_kunit_channels_count, "shipped channels");
+	ch = vt_channel(test, 291);
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+
+	vigil_fill_fifo(ev, 4121, 4121, 4117, 33, 33, VT_STR("mkfifo"),
+			VT_STR("/tmp/f"), 010666);
+	vt_expect_ids(test, "mkfifo /tmp/f", h,
+		      vigil_match(ch->rules, ev, vt_collect, h), want_f,
+		      ARRAY_SIZE(want_f));
+
+	memset(h, 0, sizeof(*h));
+	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
+			VT_STR("/dev/shm/f"), 010666);
+	vt_expect_ids(test, "mkfifo /dev/shm/f", h,
+		      vigil_match(ch->rules, ev, vt_collect, h), want_shm,
+		      ARRAY_SIZE(want_shm));
+
+	memset(h, 0, sizeof(*h));
+	vigil_fill_fifo(ev, 4121, 4121, 4117, 33, 33, VT_STR("mkfifo"),
+			VT_STR("/home/www/f"), 010666);
+	vt_expect_ids(test, "mkfifo /home/www/f", h,
+		      vigil_match(ch->rules, ev, vt_collect, h), NULL, 0);
+
+	memset(h, 0, sizeof(*h));
+	vigil_fill_fifo(ev, 7301, 7301, 7290, 33, 33, VT_STR("python3"),
+			VT_STR("/tmp/tmpk3j9_d0s/cmd"), 010600);
+	vt_expect_ids(test, "python3 /tmp/tmpk3j9_d0s/cmd", h,
+		      vigil_match(ch->rules, ev, vt_collect, h), want_py,
+		      ARRAY_SIZE(want_py));
+
+	/* a callback that says stop ends matching after the first rule */
+	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
+			VT_STR("/dev/shm/f"), 010666);
+	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_stop, NULL), 1);
+
+	/* the event type no rule of the channel reads: nothing matches */
+	vigil_fill_exit(ev, 1, 1, 0, 0, 0, VT_STR("init"), 0);
+	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_stop, NULL), 0);
+	vigil_channel_free(ch);
+}
+
+/* Set @v from the fixture value @fv, as the field's type reads it. */
+static bool vt_set_value(union vigil_value *v, u8 type,
+			 const struct vigil_kunit_fval *fv)
+{
+	switch (type) {
+	case VIGIL_FT_U64:
+		if (fv->kind != 'u' && !fv->is_num)
+			return false;
+		v->num = fv->num;
+		return true;
+	case VIGIL_FT_STR:
+	case VIGIL_FT_PATH:
+		if (fv->kind != 's')
+			return false;
+		v->str.ptr = fv->str;
+		v->str.len = fv->len;
+		return true;
+	case VIGIL_FT_ADDR:
+		if (fv->kind != 's' || !fv->addr)
+			return false;
+		memcpy(v->addr.a, fv->addr, sizeof(v->addr.a));
+		return true;
+	}
+	return false;
+}
+
+/* Build the event of fixture @fx; false (and a failed test) if it can't. */
+static bool vt_fixture_event(struct kunit *test,
+			     const struct vigil_kunit_fixture *fx,
+			     struct vigil_event *ev)
+{
+	unsigned int type = vigil_event_type_by_name(fx->event,
+						     strlen(fx->event));
+	const struct vigil_event_desc *d = vigil_event_desc(type);
 	unsigned int i;
 
-	for (i = 0; i < h->n; i++)
-		if (h->ids[i] == id)
-			return true;
-	return false;
+	KUNIT_EXPECT_NOT_NULL_MSG(test, d, "%s: event %s", fx->where,
+				  fx->event);
+	if (!d)
+		return false;
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->nfields = d->nfields;
+	for (i = 0; i < d->nfields; i++)
+		if (d->fields[i].type != VIGIL_FT_U64 &&
+		    d->fields[i].type != VIGIL_FT_ADDR)
+			ev->v[i].str.ptr = "";
+	for (i = 0; i < fx->nvals; i++) {
+		const struct vigil_kunit_fval *fv = &fx->vals[i];
+		int f = vigil_field_by_name(type, fv->field, strlen(fv->field));
+
+		if (f < 0 || !vt_set_value(&ev->v[f], d->fields[f].type, fv)) {
+			KUNIT_FAIL(test, "%s: bad field %s", fx->where,
+				   fv->field);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Every fixture of every shipped channel, matched in the kernel: the same
+ * rules match as vigil-chan test says, and vigil_rule_eval() agrees with
+ * vigil_match() rule by rule.
+ */
+static void vigil_fixture_replay(struct kunit *test)
+{
+	struct vigil_channel *ch = NULL;
+	struct vigil_event *ev;
+	struct vt_hits *h;
+	unsigned int i, r;
+
+	vt_need(test, vigil_kunit_fixtures_count, "fixtures");
+	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+
+	for (i = 0; i < vigil_kunit_fixtures_count; i++) {
+		const struct vigil_kunit_fixture *fx = &vigil_kunit_fixtures[i];
+		int rc;
+
+		if (!ch || ch->channel_id != fx->channel_id) {
+			vigil_channel_free(ch);
+			ch = vt_channel(test, fx->channel_id);
+			KUNIT_ASSERT_NOT_NULL(test, ch);
+			h->rule = kunit_kcalloc(test, ch->nrules,
+						sizeof(*h->rule), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, h->rule);
+			h->nrules = ch->nrules;
+		}
+		if (!vt_fixture_event(test, fx, ev))
+			continue;
+		h->n = 0;
+		h->calls = 0;
+		memset(h->rule, 0, h->nrules * sizeof(*h->rule));
+		rc = vigil_match(ch->rules, ev, vt_collect, h);
+		vt_expect_ids(test, fx->where, h, rc, fx->expect, fx->nexpect);
+		for (r = 0; r < ch->nrules; r++)
+			KUNIT_EXPECT_EQ_MSG(test,
+					    vigil_rule_eval(ch->rules, r, ev, -1),
+					    (int)h->rule[r],
+					    "%s: rule index %u", fx->where, r);
+	}
+	vigil_channel_free(ch);
+	kunit_info(test, "%u fixtures\n", vigil_kunit_fixtures_count);
 }
 
 /* An event the schema does not describe is refused before any read. */
 static void vigil_match_bad_event(struct kunit *test)
 {
+	const struct vigil_rule_rec *rule0;
 	struct vigil_channel *ch;
 	struct vigil_event *ev;
 	struct vt_hits hits = {};
@@ -524,7 +721,10 @@ static void vigil_match_bad_event(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, hits.calls, 0U,
 			    "callback ran for an invalid event");
 
-	KUNIT_ASSERT_TRUE(test, vt_fill(ev, VIGIL_EV_EXEC));
+	/* rule 0's own event type, from its record in the payload */
+	rule0 = (const void *)(ch->payload + sizeof(struct vigil_payload_header));
+	KUNIT_ASSERT_TRUE(test, vt_fill(ev, le16_to_cpu(rule0->event_type)));
+	KUNIT_EXPECT_GE(test, vigil_rule_eval(ch->rules, 0, ev, -1), 0);
 	KUNIT_EXPECT_EQ(test, vigil_rule_eval(ch->rules, ch->nrules, ev, -1),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, vigil_rule_eval(ch->rules, ~0U, ev, -1),
@@ -542,6 +742,8 @@ static struct kunit_case vigil_loader_cases[] = {
 	KUNIT_CASE(vigil_corpus_replay),
 	KUNIT_CASE(vigil_truncation_sweep),
 	KUNIT_CASE(vigil_flip_sweep),
+	KUNIT_CASE(vigil_match_events),
+	KUNIT_CASE(vigil_fixture_replay),
 	KUNIT_CASE(vigil_match_bad_event),
 	{}
 };
