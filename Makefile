@@ -73,6 +73,9 @@ $(B)/testdata/MANIFEST: $(B)/gencorpus
 	rm -rf $(B)/testdata && mkdir -p $(B)/testdata
 	$(B)/gencorpus $(B)/testdata
 
+# test_corpus replays it (from build/testdata by default).
+$(B)/san/loader/tests/test_corpus: $(B)/testdata/MANIFEST
+
 # The shipped channels.
 CHANNEL_SRC	:= $(wildcard channels/rules/*.yaml)
 CHANNELS	:= $(patsubst channels/rules/%.yaml,$(B)/channels/%.vch,$(CHANNEL_SRC))
