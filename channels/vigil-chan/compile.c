@@ -137,6 +137,18 @@ static void diag_loc(struct vc_compiler *c, const struct loc *l,
 	va_end(ap);
 }
 
+/* Where a node starts in the source (its opening quote, if any). */
+static struct loc node_loc(const struct src *s, const yaml_node_t *n)
+{
+	struct loc l = {
+		.file = s->name,
+		.line = n->start_mark.line + 1,
+		.col = n->start_mark.column + 1,
+	};
+
+	return l;
+}
+
 /*
  * Where byte @off of a scalar's text is in the source: exact for plain and
  * quoted scalars on one line (escapes aside), the scalar's start otherwise.
@@ -144,11 +156,7 @@ static void diag_loc(struct vc_compiler *c, const struct loc *l,
 static struct loc node_loc_at(const struct src *s, const yaml_node_t *n,
 			      size_t off)
 {
-	struct loc l = {
-		.file = s->name,
-		.line = n->start_mark.line + 1,
-		.col = n->start_mark.column + 1,
-	};
+	struct loc l = node_loc(s, n);
 
 	if (n->type != YAML_SCALAR_NODE ||
 	    n->start_mark.line != n->end_mark.line)
@@ -165,11 +173,6 @@ static struct loc node_loc_at(const struct src *s, const yaml_node_t *n,
 		break;
 	}
 	return l;
-}
-
-static struct loc node_loc(const struct src *s, const yaml_node_t *n)
-{
-	return node_loc_at(s, n, 0);
 }
 
 static void diag(struct src *s, const yaml_node_t *n, const char *fmt, ...)
@@ -389,7 +392,9 @@ static void compile_channel(struct src *s, yaml_node_t *m)
 	yaml_node_t *n;
 	uint64_t v;
 
-	if (!check_mapping(s, m, "channel", keys, 3))
+	/* unknown keys are reported, and the known ones still checked */
+	if (!check_mapping(s, m, "channel", keys, 3) &&
+	    (!m || m->type != YAML_MAPPING_NODE))
 		return;
 	n = map_get(s, m, "id");
 	if (n && !get_u64(s, n, "channel.id", 1, UINT32_MAX, &v) &&
@@ -1219,12 +1224,15 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 	if (x) {
 		x = normalise(&r, x);
 		measure(x, &nnodes, &depth);
-		if (nnodes > VIGIL_MAX_RULE_NODES)
-			rdiag(&r, det, "the condition compiles to %lu nodes, over the cap of %u per rule",
-			      nnodes, VIGIL_MAX_RULE_NODES);
-		else if (depth > VIGIL_MAX_EXPR_DEPTH)
-			rdiag(&r, det, "the condition needs an evaluation stack of %u, over the cap of %u",
-			      depth, VIGIL_MAX_EXPR_DEPTH);
+		if (nnodes > VIGIL_MAX_RULE_NODES) {
+			diag_loc(c, &x->loc, "the condition compiles to %lu nodes, over the cap of %u per rule",
+				 nnodes, VIGIL_MAX_RULE_NODES);
+			r.bad = true;
+		} else if (depth > VIGIL_MAX_EXPR_DEPTH) {
+			diag_loc(c, &x->loc, "the condition needs an evaluation stack of %u, over the cap of %u",
+				 depth, VIGIL_MAX_EXPR_DEPTH);
+			r.bad = true;
+		}
 	}
 	if (r.bad || !x)
 		goto out;

@@ -316,6 +316,10 @@ int cond_parse(struct arena *a, const char *text, size_t len,
 		return fail(&p, "condition is empty");
 	if (parse_or(&p, out))
 		return -1;
+	if (p.toklen && is_keyword_nocase(p.s + p.tok, p.toklen) &&
+	    !is_keyword(p.s + p.tok, p.toklen))
+		return fail(&p, "condition: '%.*s': keywords are lower case",
+			    (int)p.toklen, p.s + p.tok);
 	if (p.toklen)
 		return fail_tok(&p, "expected 'and', 'or' or the end");
 	return 0;
