@@ -257,6 +257,42 @@ static int vt_load(struct kunit *test, const char *what, const u8 *data,
 	return rc;
 }
 
+/*
+ * The bytes of @f (run-length encoded, see kunit_data.h) in a new buffer
+ * of exactly f->len bytes; kvfree() it.
+ */
+static u8 *vt_bytes(struct kunit *test, const struct vigil_kunit_file *f)
+{
+	u8 *buf = kvmalloc(f->len, GFP_KERNEL);
+	u32 i = 0, pos = 0, n;
+	bool ok = true;
+
+	KUNIT_ASSERT_TRUE_MSG(test, !f->len || buf, "%s: no memory", f->name);
+	while (ok && i + 5 <= f->enc_len) {
+		u8 type = f->enc[i];
+
+		n = get_unaligned_le32(f->enc + i + 1);
+		i += 5;
+		if (n > f->len - pos) {
+			ok = false;
+		} else if (type == 0 && n <= f->enc_len - i) {
+			memcpy(buf + pos, f->enc + i, n);
+			i += n;
+			pos += n;
+		} else if (type == 1 && i < f->enc_len) {
+			memset(buf + pos, f->enc[i++], n);
+			pos += n;
+		} else {
+			ok = false;
+		}
+	}
+	ok = ok && i == f->enc_len && pos == f->len;
+	if (!ok)
+		kvfree(buf);
+	KUNIT_ASSERT_TRUE_MSG(test, ok, "%s: bad embedded data", f->name);
+	return buf;
+}
+
 static void vt_need(struct kunit *test, unsigned int count, const char *what)
 {
 	if (!count)
@@ -271,16 +307,21 @@ static void vigil_load_shipped(struct kunit *test)
 	vt_need(test, vigil_kunit_channels_count, "shipped channels");
 	for (i = 0; i < vigil_kunit_channels_count; i++) {
 		const struct vigil_kunit_file *f = &vigil_kunit_channels[i];
-		const struct vigil_chan_header *h = (const void *)f->data;
+		const struct vigil_chan_header *h;
 		struct vigil_channel *ch;
 		struct vigil_error err;
+		u8 *buf;
 		int rc;
 
-		rc = vt_load(test, f->name, f->data, f->len, &ch, &err);
+		buf = vt_bytes(test, f);
+		h = (const void *)buf;
+		rc = vt_load(test, f->name, buf, f->len, &ch, &err);
 		KUNIT_EXPECT_EQ_MSG(test, rc, VIGIL_E_OK, "%s: %s: %s", f->name,
 				    vigil_err_name(rc), err.msg);
-		if (!ch)
+		if (!ch) {
+			kvfree(buf);
 			continue;
+		}
 		KUNIT_EXPECT_EQ(test, ch->channel_id,
 				get_unaligned_le32(&h->channel_id));
 		KUNIT_EXPECT_EQ(test, ch->schema_version,
@@ -294,6 +335,7 @@ static void vigil_load_shipped(struct kunit *test)
 					     sizeof(ch->digest)), 0);
 		KUNIT_EXPECT_GE(test, vigil_channel_mem(ch), ch->payload_size);
 		vigil_channel_free(ch);
+		kvfree(buf);
 	}
 }
 
@@ -307,9 +349,11 @@ static void vigil_corpus_replay(struct kunit *test)
 		const struct vigil_kunit_file *f = &vigil_kunit_corpus[i];
 		struct vigil_channel *ch;
 		struct vigil_error err;
+		u8 *buf = vt_bytes(test, f);
 		int rc;
 
-		rc = vt_load(test, f->name, f->data, f->len, &ch, &err);
+		rc = vt_load(test, f->name, buf, f->len, &ch, &err);
+		kvfree(buf);
 		KUNIT_EXPECT_EQ_MSG(test, rc, f->code,
 				    "%s: got %s (%s), want %s", f->name,
 				    vigil_err_name(rc), err.msg,
@@ -341,13 +385,13 @@ static const struct vigil_kunit_file *vt_valid_file(unsigned int i)
 }
 
 /* Length of the header and frame: where a signature would start. */
-static size_t vt_unsigned_len(const struct vigil_kunit_file *f)
+static size_t vt_unsigned_len(const u8 *buf, size_t len)
 {
-	const struct vigil_chan_header *h = (const void *)f->data;
+	const struct vigil_chan_header *h = (const void *)buf;
 
-	if (f->len < VIGIL_CHAN_HEADER_SIZE)
-		return f->len;
-	return min_t(size_t, f->len, VIGIL_CHAN_HEADER_SIZE +
+	if (len < VIGIL_CHAN_HEADER_SIZE)
+		return len;
+	return min_t(size_t, len, VIGIL_CHAN_HEADER_SIZE +
 		     (size_t)get_unaligned_le32(&h->compressed_size));
 }
 
@@ -359,7 +403,8 @@ static void vigil_truncation_sweep(struct kunit *test)
 	size_t len, n = 0;
 
 	for (i = 0; (f = vt_valid_file(i)); i++) {
-		size_t end = vt_unsigned_len(f);
+		u8 *buf = vt_bytes(test, f);
+		size_t end = vt_unsigned_len(buf, f->len);
 
 		files++;
 		for (len = 0; len < end; len++, n++) {
@@ -369,13 +414,14 @@ static void vigil_truncation_sweep(struct kunit *test)
 			int rc;
 
 			snprintf(what, sizeof(what), "%s[0:%zu]", f->name, len);
-			rc = vt_load(test, what, f->data, len, &ch, &err);
+			rc = vt_load(test, what, buf, len, &ch, &err);
 			KUNIT_EXPECT_TRUE_MSG(test, rc == VIGIL_E_TRUNCATED ||
 					      rc == VIGIL_E_SIZE_MISMATCH,
 					      "%s: got %s (%s)", what,
 					      vigil_err_name(rc), err.msg);
 			vigil_channel_free(ch);
 		}
+		kvfree(buf);
 	}
 	vt_need(test, files, "valid files");
 	kunit_info(test, "%zu prefixes of %u files\n", n, files);
@@ -393,12 +439,11 @@ static void vigil_flip_sweep(struct kunit *test)
 	u8 *buf;
 
 	for (i = 0; (f = vt_valid_file(i)); i++) {
-		size_t end = vt_unsigned_len(f);
+		size_t end;
 
 		files++;
-		buf = kvmalloc(end, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, buf);
-		memcpy(buf, f->data, end);
+		buf = vt_bytes(test, f);
+		end = vt_unsigned_len(buf, f->len);
 		for (pos = 0; pos < end; pos++, n++) {
 			struct vigil_channel *ch;
 			struct vigil_error err;
@@ -446,21 +491,31 @@ static int vt_collect(void *ctx, const struct vigil_match *m)
 	return 0;
 }
 
-/* Load the shipped channel @id; NULL (and a failed test) if impossible. */
+/*
+ * Load the shipped channel @id (0: the first one); NULL (and a failed
+ * test) if impossible.
+ */
 static struct vigil_channel *vt_channel(struct kunit *test, u32 id)
 {
 	unsigned int i;
 
 	for (i = 0; i < vigil_kunit_channels_count; i++) {
 		const struct vigil_kunit_file *f = &vigil_kunit_channels[i];
-		const struct vigil_chan_header *h = (const void *)f->data;
+		const struct vigil_chan_header *h;
 		struct vigil_channel *ch;
 		struct vigil_error err;
+		u8 *buf = vt_bytes(test, f);
+		int rc;
 
+		h = (const void *)buf;
 		if (f->len < VIGIL_CHAN_HEADER_SIZE ||
-		    get_unaligned_le32(&h->channel_id) != id)
+		    (id && get_unaligned_le32(&h->channel_id) != id)) {
+			kvfree(buf);
 			continue;
-		if (vt_load(test, f->name, f->data, f->len, &ch, &err))
+		}
+		rc = vt_load(test, f->name, buf, f->len, &ch, &err);
+		kvfree(buf);
+		if (rc)
 			break;
 		return ch;
 	}
@@ -676,9 +731,7 @@ static void vigil_match_bad_event(struct kunit *test)
 	int rc;
 
 	vt_need(test, vigil_kunit_channels_count, "shipped channels");
-	ch = vt_channel(test, get_unaligned_le32(
-		&((const struct vigil_chan_header *)
-		  vigil_kunit_channels[0].data)->channel_id));
+	ch = vt_channel(test, 0);
 	KUNIT_ASSERT_NOT_NULL(test, ch);
 	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ev);

@@ -12,13 +12,17 @@
 /**
  * struct vigil_kunit_file - one embedded file
  * @name: file name, for messages
- * @data: its bytes
- * @len: their number
+ * @enc: its bytes, run-length encoded: records of a type byte and a
+ *	little-endian u32 count; type 0 is followed by count literal bytes,
+ *	type 1 by one byte repeated count times
+ * @enc_len: bytes of @enc
+ * @len: bytes of the file
  * @code: the enum vigil_err the loader must return for it
  */
 struct vigil_kunit_file {
 	const char *name;
-	const u8 *data;
+	const u8 *enc;
+	u32 enc_len;
 	u32 len;
 	int code;
 };
