@@ -10,6 +10,8 @@
 #   make bench      benchmarks; figures go to BENCHMARKS.md by hand
 #   make fuzz       a longer fuzzing run (FUZZ_SECONDS, default 600)
 #   make module     build/module/vigil.ko for Debian's packaged kernel
+#   make kunit      the KUnit suite on UML with KASAN and UBSAN
+#   make lint       checkpatch over everything the kernel compiles
 
 B		:= build
 CC		?= cc
@@ -124,6 +126,8 @@ check: deps
 fuzz: deps $(FUZZ_BIN) $(B)/testdata/MANIFEST channels
 	scripts/fuzz $(FUZZ_SECONDS)
 
+fuzzers: $(FUZZ_BIN)
+
 demo: deps
 	scripts/demo
 
@@ -134,8 +138,13 @@ kunit: deps
 	scripts/install-deps kunit
 	scripts/kunit
 
+lint:
+	scripts/install-deps kunit
+	scripts/lint
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps unit check fuzz demo bench kunit clean channels module
+.PHONY: all deps unit check fuzz fuzzers demo bench kunit lint clean \
+	channels module
 .SECONDARY:
