@@ -351,7 +351,6 @@ static const struct chan_meta meta = {
 };
 
 #define HDR(f)	offsetof(struct vigil_chan_header, f)
-#define HDRSZ(f)	sizeof(((struct vigil_chan_header *)0)->f)
 
 static void wrap(const struct buf *payload, struct buf *file)
 {
@@ -512,29 +511,33 @@ static void zf_libzstd(struct buf *b, const struct buf *pl, bool checksum,
 
 /* ---- the cases ---- */
 
-enum sect { S_PHDR, S_RULE, S_NODE, S_VALUE };
+enum sect { S_FILE, S_PHDR, S_RULE, S_NODE, S_VALUE };
+
+/* Where a field lies: section, record index, offset and size in it. */
+struct loc {
+	enum sect sect;
+	u32 idx;
+	size_t off, size;
+};
 
 /* One field of the base payload set to a value, nothing else changed. */
 struct ppatch {
 	const char *name;
 	int code;
-	enum sect sect;
-	u32 idx;
-	size_t off, size;
+	struct loc at;
 	u64 val;
 };
 
-#define PH(f)	S_PHDR, 0, offsetof(struct vigil_payload_header, f), \
-		sizeof(((struct vigil_payload_header *)0)->f)
-#define RU(i, f) S_RULE, i, offsetof(struct vigil_rule_rec, f), \
-		sizeof(((struct vigil_rule_rec *)0)->f)
-#define NO(i, f) S_NODE, i, offsetof(struct vigil_node_rec, f), \
-		sizeof(((struct vigil_node_rec *)0)->f)
-#define VA(i, f) S_VALUE, i, offsetof(struct vigil_value_rec, f), \
-		sizeof(((struct vigil_value_rec *)0)->f)
+#define LOC(s, i, type, f)						\
+	{ s, i, offsetof(type, f), sizeof(((type *)0)->f) }
+#define PH(f)		LOC(S_PHDR, 0, struct vigil_payload_header, f)
+#define RU(i, f)	LOC(S_RULE, i, struct vigil_rule_rec, f)
+#define NO(i, f)	LOC(S_NODE, i, struct vigil_node_rec, f)
+#define VA(i, f)	LOC(S_VALUE, i, struct vigil_value_rec, f)
 #define E(x)	VIGIL_E_##x
-/* the field's value in the base payload, minus one */
+/* the field's value in the base payload (file), minus / plus one */
 #define REAL_MINUS_ONE	(~0ULL)
+#define REAL_PLUS_ONE	(~0ULL - 1)
 
 static const struct ppatch ppatches[] = {
 	/* payload header */
@@ -666,6 +669,7 @@ static size_t sect_off(enum sect s, u32 idx)
 	size_t values = nodes + BASE_NODES * sizeof(struct vigil_node_rec);
 
 	switch (s) {
+	case S_FILE:
 	case S_PHDR:
 		return 0;
 	case S_RULE:
@@ -680,12 +684,12 @@ static size_t sect_off(enum sect s, u32 idx)
 
 static void apply_ppatch(const struct ppatch *c, struct buf *pl)
 {
+	u8 *p = pl->p + sect_off(c->at.sect, c->at.idx) + c->at.off;
 	u64 v = c->val;
 
 	if (v == REAL_MINUS_ONE)
-		v = get_unaligned_le32(pl->p + sect_off(c->sect, c->idx) +
-				       c->off) - 1;
-	put_le(pl->p + sect_off(c->sect, c->idx) + c->off, c->size, v);
+		v = get_unaligned_le32(p) - 1;
+	put_le(p, c->at.size, v);
 }
 
 /* ---- payload cases built from scratch ---- */
@@ -1122,15 +1126,17 @@ static const struct bcase bcases[] = {
 struct hpatch {
 	const char *name;
 	int code;
-	size_t off, size;
+	struct loc at;
 	u64 val;
 };
 
-#define HF(f)	HDR(f), HDRSZ(f)
+#define HF(f)	LOC(S_FILE, 0, struct vigil_chan_header, f)
+#define HB(f, plus, size)						\
+	{ S_FILE, 0, offsetof(struct vigil_chan_header, f) + (plus), size }
 
 static const struct hpatch hpatches[] = {
-	{ "magic_one_byte", E(MAGIC), HDR(magic) + 7, 1, 0x1b },
-	{ "magic_elf", E(MAGIC), HDR(magic), 4, 0x464c457f },
+	{ "magic_one_byte", E(MAGIC), HB(magic, 7, 1), 0x1b },
+	{ "magic_elf", E(MAGIC), HB(magic, 0, 4), 0x464c457f },
 	{ "format_version_zero", E(FORMAT_VERSION), HF(format_version), 0 },
 	{ "format_version_next", E(FORMAT_VERSION), HF(format_version),
 	  VIGIL_CHAN_FORMAT_VERSION + 1 },
@@ -1164,7 +1170,7 @@ static const struct hpatch hpatches[] = {
 	{ "compressed_size_minus_one", E(SIZE_MISMATCH), HF(compressed_size),
 	  REAL_MINUS_ONE },
 	{ "compressed_size_plus_one", E(SIZE_MISMATCH), HF(compressed_size),
-	  REAL_MINUS_ONE - 2 },
+	  REAL_PLUS_ONE },
 	{ "ok_content_version_max", E(OK), HF(content_version), ~0ULL - 2 },
 };
 
@@ -1175,9 +1181,9 @@ static void apply_hpatch(const struct hpatch *c, struct buf *f)
 
 	if (v == REAL_MINUS_ONE)
 		v = cs - 1;
-	else if (v == REAL_MINUS_ONE - 2 && c->off == HDR(compressed_size))
+	else if (v == REAL_PLUS_ONE)
 		v = cs + 1;
-	hdr_set(f, c->off, c->size, v);
+	hdr_set(f, c->at.off, c->at.size, v);
 	/* a size past the end of the file cannot be digested: leave it */
 	chan_digest(f->p, f->len, f->p + VIGIL_CHAN_DIGEST_OFFSET);
 }

@@ -56,8 +56,10 @@ static u8 *read_all(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET))
+	if (fseek(f, 0, SEEK_END))
+		goto out;
+	n = ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET))
 		goto out;
 	p = malloc(n ? n : 1);
 	if (p && n && fread(p, n, 1, f) != 1) {
