@@ -3,7 +3,8 @@
  * Structural validation of a decompressed channel payload.
  *
  * One pass over the records in file order, nothing recursive, nothing
- * allocated but the scratch array that finds duplicate rule ids.  A record
+ * allocated but the scratch arrays of the radix sort that finds duplicate
+ * rule ids (only when the ids are not already in increasing order).  A record
  * is overlaid only once it is known to lie inside the buffer; the buffer is
  * 8-byte aligned and every section starts at a multiple of 8, so every
  * record is naturally aligned.  channels/FORMAT.md ("Payload checks") lists
@@ -439,59 +440,72 @@ static int pv_rule_check(struct vigil_pv *v)
 	return VIGIL_E_OK;
 }
 
-/* In-place heap sort, iterative; O(n log n) whatever the input. */
-static void pv_sift_down(u64 *a, size_t root, size_t n)
+/*
+ * Stable LSD radix sort of (id << 32 | index) keys on the id, a byte per
+ * pass: O(n), and equal ids keep their file order.  A pass in which every
+ * key has the same byte is skipped.  tmp holds n keys; returns the array
+ * that holds the result.
+ */
+static u64 *pv_radix_sort(u64 *a, u64 *tmp, u32 n)
 {
-	for (;;) {
-		size_t child = 2 * root + 1;
-		u64 t;
+	u32 count[256];
+	unsigned int shift;
+	u32 i, sum, c;
+	u64 *t;
 
-		if (child >= n)
-			return;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[root] >= a[child])
-			return;
-		t = a[root];
-		a[root] = a[child];
-		a[child] = t;
-		root = child;
+	for (shift = 32; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(a[i] >> shift) & 0xff]++;
+		if (count[(a[0] >> shift) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			tmp[count[(a[i] >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = tmp;
+		tmp = t;
 	}
+	return a;
 }
 
-static void pv_heap_sort(u64 *a, size_t n)
-{
-	size_t i;
-	u64 t;
-
-	for (i = n / 2; i-- > 0;)
-		pv_sift_down(a, i, n);
-	for (i = n; i-- > 1;) {
-		t = a[0];
-		a[0] = a[i];
-		a[i] = t;
-		pv_sift_down(a, 0, i);
-	}
-}
-
-/* Rule ids must be unique: sort (id, index) pairs, compare neighbours. */
+/*
+ * Rule ids must be unique.  Ids in increasing order (what a compiler
+ * usually writes) are unique; otherwise sort (id, index) pairs and
+ * compare neighbours.
+ */
 static int pv_dup_ids(struct vigil_pv *v)
 {
-	u64 *keys = vigil_alloc((size_t)v->nrules * sizeof(*keys));
+	u32 i, prev = 0;
+	u64 *keys, *sorted;
 	int ret = VIGIL_E_OK;
-	u32 i;
 
+	for (i = 0; i < v->nrules; i++) {
+		u32 id = le32_to_cpu(pv_rule(v, i)->id);
+
+		if (id <= prev)
+			break;
+		prev = id;
+	}
+	if (i == v->nrules)
+		return VIGIL_E_OK;
+
+	keys = vigil_alloc((size_t)v->nrules * 2 * sizeof(*keys));
 	if (!keys)
 		return vigil_errf(v->err, VIGIL_E_NOMEM, 0, true,
 				  "no memory to sort %u rule ids", v->nrules);
 	for (i = 0; i < v->nrules; i++)
 		keys[i] = (u64)le32_to_cpu(pv_rule(v, i)->id) << 32 | i;
-	pv_heap_sort(keys, v->nrules);
+	sorted = pv_radix_sort(keys, keys + v->nrules, v->nrules);
 	for (i = 1; i < v->nrules; i++) {
-		u32 id = keys[i] >> 32;
-		u32 a = (u32)keys[i - 1], b = (u32)keys[i];
+		u32 id = sorted[i] >> 32;
+		u32 a = (u32)sorted[i - 1], b = (u32)sorted[i];
 
-		if (id == keys[i - 1] >> 32) {
+		if (id == sorted[i - 1] >> 32) {
 			ret = vigil_errf(v->err, VIGIL_E_DUP_RULE,
 					 pv_rule_off(v, b), true,
 					 "rule %u has id %u, as rule %u has",

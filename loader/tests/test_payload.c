@@ -203,6 +203,24 @@ static void test_max_rules_and_dups(void **state)
 	rich(&b);
 	b.rules[2].id = b.rules[0].id;
 	check_b(&b, VIGIL_E_DUP_RULE, AT_RULE, 2, 0);
+	rich(&b);
+	b.rules[2].id = b.rules[1].id;		/* increasing up to the dup */
+	check_b(&b, VIGIL_E_DUP_RULE, AT_RULE, 2, 0);
+
+	/* descending ids whose high bytes agree (radix passes skipped) */
+	tu_init(&b);
+	for (i = 0; i < 3000; i++) {
+		tu_rule(&b, 291999 - i, VIGIL_EV_FORK, "r");
+		tu_pred_num(&b, VIGIL_FORK_pid, VIGIL_OP_EQ, i);
+	}
+	p = tu_build(&b, &len);
+	check(p, len, VIGIL_E_OK, 0);
+	tu_prule(p, 2999)->id = cpu_to_le32(291999 - 1500);
+	check(p, len, VIGIL_E_DUP_RULE, tu_rule_off(p, 2999));
+	tu_prule(p, 2999)->id = cpu_to_le32(291999 - 2998 + 256);
+	check(p, len, VIGIL_E_DUP_RULE, tu_rule_off(p, 2999));
+	free(p);
+	tu_free(&b);
 }
 
 static void test_rule_fields(void **state)
