@@ -309,20 +309,51 @@ static int __init vigil_init(void)
 	ret = sysfs_create_groups(vigil_kobj, vigil_groups);
 	if (ret)
 		goto put_kobj;
+	ret = vigil_report_init();
+	if (ret)
+		goto remove_groups;
+	ret = vigil_netlink_init();
+	if (ret)
+		goto report_exit;
+	ret = vigil_channels_init(vigil_kobj);
+	if (ret)
+		goto netlink_exit;
+	ret = vigil_hooks_init();
+	if (ret)
+		goto channels_exit;
+
+	pr_info("version %s, schema %u, %s, %u channels\n", VIGIL_VERSION,
+		VIGIL_SCHEMA_VERSION, vigil_on ? "enabled" : "disabled",
+		vigil_channels_count());
 	if (vigil_sig_required)
 		vigil_pin();
-
-	pr_info("version %s, schema %u, %s\n", VIGIL_VERSION,
-		VIGIL_SCHEMA_VERSION, vigil_on ? "enabled" : "disabled");
 	return 0;
 
+channels_exit:
+	vigil_report_exit();	/* before the family goes; done twice, fine */
+	vigil_channels_exit();
+netlink_exit:
+	vigil_netlink_exit();
+report_exit:
+	vigil_report_exit();
+remove_groups:
+	sysfs_remove_groups(vigil_kobj, vigil_groups);
 put_kobj:
 	kobject_put(vigil_kobj);
 	return ret;
 }
 
+/*
+ * Teardown order: no new events (hooks, after their probes finished), no
+ * more records sent (report, before the family and its group go), no more
+ * requests (netlink), then the channels nothing can reach any more.
+ */
 static void __exit vigil_exit(void)
 {
+	vigil_hooks_exit();
+	vigil_report_exit();
+	vigil_netlink_exit();
+	vigil_channels_exit();
 	sysfs_remove_groups(vigil_kobj, vigil_groups);
 	kobject_put(vigil_kobj);
 	pr_info("unloaded\n");

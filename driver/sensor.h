@@ -107,6 +107,13 @@ int vigil_channels_list(void (*fn)(void *ctx,
  */
 void vigil_channels_match(const struct vigil_event *ev);
 
+int vigil_channels_init(struct kobject *parent);
+void vigil_channels_exit(void);
+unsigned int vigil_channels_count(void);
+bool vigil_channels_active(void);
+void vigil_channels_rule_title(u32 channel_id, u64 content_version,
+			       u32 rule_index, char *buf, size_t len);
+
 /* report.c */
 
 /**
@@ -122,6 +129,22 @@ void vigil_channels_match(const struct vigil_event *ev);
  */
 void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
 			u64 content_version, const struct vigil_match *m);
+
+int vigil_report_init(void);
+void vigil_report_exit(void);
+
+/* hooks.c */
+int vigil_hooks_init(void);
+void vigil_hooks_exit(void);
+
+/* netlink.c */
+struct sk_buff;
+int vigil_netlink_init(void);
+void vigil_netlink_exit(void);
+void *vigil_genlmsg_put(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
+			int flags);
+bool vigil_netlink_listeners(void);
+int vigil_netlink_multicast(struct sk_buff *skb);
 
 /* main.c: configuration */
 

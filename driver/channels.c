@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigil: the active channel set.
+ *
+ * The active channels are one array, sorted by channel id, published with
+ * rcu_assign_pointer().  The hooks read it under rcu_read_lock() and never
+ * block; writers (netlink, module init) build a complete new array under
+ * vigil_chan_mutex, swap it in, wait for a grace period and only then free
+ * what they replaced.  A channel is validated and compiled completely by
+ * the loader before the mutex is even taken, so a rejected channel never
+ * touches the running set.
+ *
+ * At module init the installed channels are read from channels_dir
+ * (default VIGIL_CHANNELS_DIR, /etc/vigil/channels): the file MANIFEST
+ * there lists channel file names, one per line, in load order; empty lines
+ * and lines starting with '#' are skipped.  Names may not contain '/'.
+ * Files are read with kernel_read_file_from_path_initns(), relative to the
+ * init task's root, so IMA appraisal and LoadPin apply to them as to
+ * firmware.  A file that cannot be read or is rejected is logged and
+ * counted, and the others still load.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/kernel_read_file.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/timekeeping.h>
+#include <linux/verification.h>
+#include <linux/vmalloc.h>
+
+#include "sensor.h"
+
+/* Most channels active at once. */
+#define VIGIL_MAX_CHANNELS	64
+/* Largest MANIFEST accepted and most entries read from it. */
+#define VIGIL_MAX_MANIFEST	(64U << 10)
+#define VIGIL_MAX_NAME		255
+
+static char *channels_dir = VIGIL_CHANNELS_DIR;
+module_param(channels_dir, charp, 0444);
+MODULE_PARM_DESC(channels_dir,
+		 "Folder of installed channels and their MANIFEST (\"\": none)");
+
+/**
+ * struct vigil_active_ent - one active channel
+ * @ch: the loaded channel (owned)
+ * @loaded_ns: when it became active, CLOCK_REALTIME
+ */
+struct vigil_active_ent {
+	struct vigil_channel *ch;
+	u64 loaded_ns;
+};
+
+/**
+ * struct vigil_active - the active set, replaced as a whole
+ * @n: number of entries
+ * @ent: entries sorted by channel id
+ */
+struct vigil_active {
+	unsigned int n;
+	struct vigil_active_ent ent[];
+};
+
+static struct vigil_active __rcu *vigil_active;
+static DEFINE_MUTEX(vigil_chan_mutex);
+
+/* --- per-channel sysfs: /sys/kernel/vigil/channels/<id>/ ---------------- */
+
+/**
+ * struct vigil_chan_kobj - sysfs folder of one active channel
+ * @kobj: the folder
+ * @info: what it shows; written under vigil_chan_mutex and vigil_info_lock
+ * @node: in vigil_chan_kobjs
+ */
+struct vigil_chan_kobj {
+	struct kobject kobj;
+	struct vigil_channel_info info;
+	struct list_head node;
+};
+
+static struct kobject *vigil_channels_kobj;
+static LIST_HEAD(vigil_chan_kobjs);
+/*
+ * show() must not take vigil_chan_mutex: removing a folder under the mutex
+ * waits for running show() calls.
+ */
+static DEFINE_SPINLOCK(vigil_info_lock);
+
+static struct vigil_channel_info vigil_kobj_info(struct kobject *kobj)
+{
+	struct vigil_chan_kobj *ck = container_of(kobj, struct vigil_chan_kobj,
+						  kobj);
+	struct vigil_channel_info info;
+
+	spin_lock(&vigil_info_lock);
+	info = ck->info;
+	spin_unlock(&vigil_info_lock);
+	return info;
+}
+
+static ssize_t id_show(struct kobject *kobj, struct kobj_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vigil_kobj_info(kobj).channel_id);
+}
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)vigil_kobj_info(kobj).content_version);
+}
+
+static ssize_t digest_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct vigil_channel_info info = vigil_kobj_info(kobj);
+
+	return sysfs_emit(buf, "%*phN\n", VIGIL_CHAN_DIGEST_LEN, info.digest);
+}
+
+static ssize_t rules_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vigil_kobj_info(kobj).nrules);
+}
+
+static ssize_t signed_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", vigil_kobj_info(kobj).signed_);
+}
+
+static ssize_t loaded_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)vigil_kobj_info(kobj).loaded_ns);
+}
+
+static struct kobj_attribute vigil_ch_id = __ATTR_RO(id);
+static struct kobj_attribute vigil_ch_version = __ATTR_RO(version);
+static struct kobj_attribute vigil_ch_digest = __ATTR_RO(digest);
+static struct kobj_attribute vigil_ch_rules = __ATTR_RO(rules);
+static struct kobj_attribute vigil_ch_signed =
+	__ATTR(signed, 0444, signed_show, NULL);
+static struct kobj_attribute vigil_ch_loaded = __ATTR_RO(loaded);
+
+static struct attribute *vigil_ch_attrs[] = {
+	&vigil_ch_id.attr,
+	&vigil_ch_version.attr,
+	&vigil_ch_digest.attr,
+	&vigil_ch_rules.attr,
+	&vigil_ch_signed.attr,
+	&vigil_ch_loaded.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vigil_ch);
+
+static void vigil_chan_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct vigil_chan_kobj, kobj));
+}
+
+static const struct kobj_type vigil_chan_ktype = {
+	.release = vigil_chan_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = vigil_ch_groups,
+};
+
+static void vigil_fill_info(struct vigil_channel_info *info,
+			    const struct vigil_active_ent *e)
+{
+	info->channel_id = e->ch->channel_id;
+	info->content_version = e->ch->content_version;
+	memcpy(info->digest, e->ch->digest, VIGIL_CHAN_DIGEST_LEN);
+	info->nrules = e->ch->nrules;
+	info->signed_ = e->ch->sig_verified;
+	info->loaded_ns = e->loaded_ns;
+}
+
+static struct vigil_chan_kobj *vigil_find_kobj(u32 id)
+{
+	struct vigil_chan_kobj *ck;
+
+	list_for_each_entry(ck, &vigil_chan_kobjs, node)
+		if (ck->info.channel_id == id)
+			return ck;
+	return NULL;
+}
+
+/*
+ * Show the channel in sysfs; under vigil_chan_mutex.  A failure here only
+ * costs the folder: the channel itself is active already.
+ */
+static void vigil_sysfs_update(const struct vigil_active_ent *e)
+{
+	struct vigil_chan_kobj *ck = vigil_find_kobj(e->ch->channel_id);
+
+	if (ck) {
+		spin_lock(&vigil_info_lock);
+		vigil_fill_info(&ck->info, e);
+		spin_unlock(&vigil_info_lock);
+		return;
+	}
+	if (!vigil_channels_kobj)
+		return;
+	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
+	if (!ck)
+		goto fail;
+	vigil_fill_info(&ck->info, e);
+	if (kobject_init_and_add(&ck->kobj, &vigil_chan_ktype,
+				 vigil_channels_kobj, "%u",
+				 e->ch->channel_id)) {
+		kobject_put(&ck->kobj);
+		goto fail;
+	}
+	list_add_tail(&ck->node, &vigil_chan_kobjs);
+	return;
+fail:
+	pr_warn("channel %u: no sysfs folder\n", e->ch->channel_id);
+}
+
+static void vigil_sysfs_remove(u32 id)
+{
+	struct vigil_chan_kobj *ck = vigil_find_kobj(id);
+
+	if (!ck)
+		return;
+	list_del(&ck->node);
+	kobject_put(&ck->kobj);
+}
+
+/* --- signature verification -------------------------------------------- */
+
+/*
+ * The loader's vigil_verify_fn: a detached PKCS#7 signature checked against
+ * the built-in and secondary trusted keyrings.
+ */
+static int vigil_verify_sig(void *ctx, const void *data, size_t len,
+			    const void *sig, size_t sig_len)
+{
+#ifdef CONFIG_SYSTEM_DATA_VERIFICATION
+	int ret = verify_pkcs7_signature(data, len, sig, sig_len,
+					 VERIFY_USE_SECONDARY_KEYRING,
+					 VERIFYING_UNSPECIFIED_SIGNATURE,
+					 NULL, NULL);
+
+	if (ret)
+		pr_debug("signature not verified: %d\n", ret);
+	return ret;
+#else
+	return -ENOPKG;
+#endif
+}
+
+/* --- loading and removing ---------------------------------------------- */
+
+static int vigil_reject(const char *source, struct vigil_error *err, int code,
+			u64 offset, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	err->offset = offset;
+	err->in_payload = false;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	vigil_note_reject(source, err);
+	return code == VIGIL_E_NOMEM ? -ENOMEM : -EINVAL;
+}
+
+/* errno for a loader error class */
+static int vigil_err_errno(int code)
+{
+	switch (code) {
+	case VIGIL_E_NOMEM:
+		return -ENOMEM;
+	case VIGIL_E_SIG_MISSING:
+	case VIGIL_E_SIG_BAD:
+		return -EKEYREJECTED;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Index of @id in @act, or of where it would go (ret < 0: ~position). */
+static int vigil_find(const struct vigil_active *act, u32 id)
+{
+	unsigned int lo = 0, hi = act ? act->n : 0;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		u32 mid_id = act->ent[mid].ch->channel_id;
+
+		if (mid_id == id)
+			return mid;
+		if (mid_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return ~(int)lo;
+}
+
+/*
+ * Publish @next and free what it replaces: @old once no reader can see it,
+ * and @gone (a channel no longer in the set) with it.
+ */
+static void vigil_publish(struct vigil_active *next, struct vigil_active *old,
+			  struct vigil_channel *gone)
+{
+	rcu_assign_pointer(vigil_active, next);
+	synchronize_rcu();
+	kfree(old);
+	vigil_channel_free(gone);
+}
+
+/* Activate a validated channel; under vigil_chan_mutex. */
+static int vigil_activate(const char *source, struct vigil_channel *ch,
+			  struct vigil_error *err)
+{
+	struct vigil_active *old, *next;
+	struct vigil_channel *gone = NULL;
+	unsigned int n, pos;
+	int i;
+
+	old = rcu_dereference_protected(vigil_active,
+					lockdep_is_held(&vigil_chan_mutex));
+	i = vigil_find(old, ch->channel_id);
+	if (i >= 0) {
+		const struct vigil_channel *cur = old->ent[i].ch;
+
+		if (ch->content_version < cur->content_version ||
+		    (ch->content_version == cur->content_version &&
+		     memcmp(ch->digest, cur->digest, VIGIL_CHAN_DIGEST_LEN)))
+			return vigil_reject(source, err, VIGIL_REJECT_ROLLBACK,
+					    offsetof(struct vigil_chan_header,
+						     content_version),
+					    "channel %u content version %llu does not follow active version %llu",
+					    ch->channel_id,
+					    (unsigned long long)ch->content_version,
+					    (unsigned long long)cur->content_version);
+	}
+	n = old ? old->n : 0;
+	if (i < 0 && n >= VIGIL_MAX_CHANNELS)
+		return vigil_reject(source, err, VIGIL_E_COUNT_CAP, 0,
+				    "%u channels are active already",
+				    VIGIL_MAX_CHANNELS);
+	if (i < 0)
+		n++;
+
+	next = kmalloc(struct_size(next, ent, n), GFP_KERNEL);
+	if (!next)
+		return vigil_reject(source, err, VIGIL_E_NOMEM, 0,
+				    "no memory for the active set");
+	next->n = n;
+	if (i >= 0) {
+		memcpy(next->ent, old->ent, n * sizeof(next->ent[0]));
+		gone = old->ent[i].ch;
+		pos = i;
+	} else {
+		pos = ~i;
+		if (pos)
+			memcpy(next->ent, old->ent, pos * sizeof(next->ent[0]));
+		if (n - 1 > pos)
+			memcpy(&next->ent[pos + 1], &old->ent[pos],
+			       (n - 1 - pos) * sizeof(next->ent[0]));
+	}
+	next->ent[pos].ch = ch;
+	next->ent[pos].loaded_ns = ktime_get_real_ns();
+
+	vigil_publish(next, old, gone);
+	vigil_sysfs_update(&next->ent[pos]);
+	atomic64_inc(&vigil_counters.channels_loaded);
+	pr_info("channel %u version %llu active (%s): %u rules%s\n",
+		ch->channel_id, (unsigned long long)ch->content_version, source,
+		ch->nrules, ch->sig_verified ? ", signed" : "");
+	return 0;
+}
+
+static int vigil_channels_load_from(const char *source, const void *data,
+				    size_t len, struct vigil_error *err)
+{
+	struct vigil_load_opts opts = {
+		.require_signature = vigil_require_signature(),
+		.verify = vigil_verify_sig,
+	};
+	struct vigil_channel *ch = NULL;
+	int code, ret;
+
+	memset(err, 0, sizeof(*err));
+	code = vigil_channel_load(data, len, &opts, &ch, err);
+	if (code != VIGIL_E_OK) {
+		if (err->code != code)
+			err->code = code;
+		vigil_note_reject(source, err);
+		return vigil_err_errno(code);
+	}
+
+	mutex_lock(&vigil_chan_mutex);
+	/* require_signature may have been switched on during the load */
+	if (vigil_require_signature() && !ch->sig_verified)
+		ret = vigil_reject(source, err, VIGIL_E_SIG_MISSING, len,
+				   "signature required but missing");
+	else
+		ret = vigil_activate(source, ch, err);
+	mutex_unlock(&vigil_chan_mutex);
+	if (ret)
+		vigil_channel_free(ch);
+	return ret;
+}
+
+int vigil_channels_load(const void *data, size_t len, struct vigil_error *err)
+{
+	return vigil_channels_load_from("netlink", data, len, err);
+}
+
+int vigil_channels_remove(u32 channel_id)
+{
+	struct vigil_active *old, *next = NULL;
+	struct vigil_channel *gone;
+	int i;
+
+	mutex_lock(&vigil_chan_mutex);
+	old = rcu_dereference_protected(vigil_active,
+					lockdep_is_held(&vigil_chan_mutex));
+	i = vigil_find(old, channel_id);
+	if (i < 0) {
+		mutex_unlock(&vigil_chan_mutex);
+		return -ENOENT;
+	}
+	if (old->n > 1) {
+		next = kmalloc(struct_size(next, ent, old->n - 1), GFP_KERNEL);
+		if (!next) {
+			mutex_unlock(&vigil_chan_mutex);
+			return -ENOMEM;
+		}
+		next->n = old->n - 1;
+		memcpy(next->ent, old->ent, i * sizeof(next->ent[0]));
+		memcpy(&next->ent[i], &old->ent[i + 1],
+		       (old->n - 1 - i) * sizeof(next->ent[0]));
+	}
+	gone = old->ent[i].ch;
+	vigil_publish(next, old, gone);
+	vigil_sysfs_remove(channel_id);
+	mutex_unlock(&vigil_chan_mutex);
+	pr_info("channel %u removed\n", channel_id);
+	return 0;
+}
+
+int vigil_channels_list(void (*fn)(void *ctx,
+				   const struct vigil_channel_info *info),
+			void *ctx)
+{
+	const struct vigil_active *act;
+	struct vigil_channel_info info;
+	unsigned int i, n = 0;
+
+	rcu_read_lock();
+	act = rcu_dereference(vigil_active);
+	for (i = 0; act && i < act->n; i++, n++) {
+		vigil_fill_info(&info, &act->ent[i]);
+		fn(ctx, &info);
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/**
+ * vigil_channels_count() - number of active channels
+ *
+ * Return: the number.
+ */
+unsigned int vigil_channels_count(void)
+{
+	const struct vigil_active *act;
+	unsigned int n;
+
+	rcu_read_lock();
+	act = rcu_dereference(vigil_active);
+	n = act ? act->n : 0;
+	rcu_read_unlock();
+	return n;
+}
+
+/**
+ * vigil_channels_active() - whether any channel is active
+ *
+ * A cheap test for the hooks, which build no event when nothing could
+ * match it.
+ *
+ * Return: true if at least one channel is active.
+ */
+bool vigil_channels_active(void)
+{
+	return rcu_access_pointer(vigil_active) != NULL;
+}
+
+/* --- matching (probe context) ------------------------------------------ */
+
+struct vigil_match_ctx {
+	const struct vigil_event *ev;
+	const struct vigil_channel *ch;
+};
+
+static int vigil_on_match(void *ctx, const struct vigil_match *m)
+{
+	const struct vigil_match_ctx *mc = ctx;
+
+	atomic64_inc(&vigil_counters.events_matched);
+	vigil_report_match(mc->ev, mc->ch->channel_id,
+			   mc->ch->content_version, m);
+	return 0;
+}
+
+void vigil_channels_match(const struct vigil_event *ev)
+{
+	const struct vigil_active *act;
+	struct vigil_match_ctx mc = { .ev = ev };
+	unsigned int i;
+
+	rcu_read_lock();
+	act = rcu_dereference(vigil_active);
+	if (act) {
+		atomic64_inc(&vigil_counters.events_seen);
+		for (i = 0; i < act->n; i++) {
+			mc.ch = act->ent[i].ch;
+			vigil_match(mc.ch->rules, ev, vigil_on_match, &mc);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * vigil_channels_rule_title() - copy the title of a rule
+ * @channel_id: the rule's channel
+ * @content_version: the channel's content version when the rule matched
+ * @rule_index: index of the rule in the payload
+ * @buf: out, NUL-terminated; empty if the channel changed since
+ * @len: size of @buf
+ */
+void vigil_channels_rule_title(u32 channel_id, u64 content_version,
+			       u32 rule_index, char *buf, size_t len)
+{
+	const struct vigil_payload_header *ph;
+	const struct vigil_rule_rec *r;
+	const struct vigil_active *act;
+	const struct vigil_channel *ch;
+	size_t strtab, off, n;
+	int i;
+
+	buf[0] = '\0';
+	rcu_read_lock();
+	act = rcu_dereference(vigil_active);
+	i = vigil_find(act, channel_id);
+	if (i < 0)
+		goto out;
+	ch = act->ent[i].ch;
+	if (ch->content_version != content_version ||
+	    ch->payload_size < sizeof(*ph))
+		goto out;
+	/* validated by the loader; checked again, it costs nothing here */
+	ph = (const void *)ch->payload;
+	if (rule_index >= le32_to_cpu(ph->nrules))
+		goto out;
+	strtab = sizeof(*ph) +
+		 (size_t)le32_to_cpu(ph->nrules) * sizeof(*r) +
+		 (size_t)le32_to_cpu(ph->nnodes) * sizeof(struct vigil_node_rec) +
+		 (size_t)le32_to_cpu(ph->nvalues) * sizeof(struct vigil_value_rec);
+	r = (const void *)(ch->payload + sizeof(*ph));
+	r += rule_index;
+	off = strtab + le32_to_cpu(r->title.off);
+	n = le32_to_cpu(r->title.len);
+	if (off > ch->payload_size || n > ch->payload_size - off)
+		goto out;
+	n = min(n, len - 1);
+	memcpy(buf, ch->payload + off, n);
+	buf[n] = '\0';
+out:
+	rcu_read_unlock();
+}
+
+/* --- the installed set ------------------------------------------------- */
+
+static bool vigil_name_ok(const char *name, size_t len)
+{
+	if (!len || len > VIGIL_MAX_NAME)
+		return false;
+	if (memchr(name, '/', len) || memchr(name, '\0', len))
+		return false;
+	return !(len == 1 && name[0] == '.') &&
+	       !(len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+static void vigil_load_file(const char *dir, const char *name)
+{
+	struct vigil_error err = {};
+	void *buf = NULL;
+	ssize_t got;
+	char *path;
+
+	path = kasprintf(GFP_KERNEL, "%s/%s", dir, name);
+	if (!path)
+		return;
+	got = kernel_read_file_from_path_initns(path, 0, &buf,
+						VIGIL_MAX_FILE_SIZE, NULL,
+						READING_UNKNOWN);
+	if (got < 0) {
+		vigil_reject(name, &err, VIGIL_REJECT_READ, 0,
+			     "cannot read %s: error %zd", path, got);
+	} else {
+		vigil_channels_load_from(name, buf, got, &err);
+		vfree(buf);
+	}
+	kfree(path);
+}
+
+/*
+ * Load every channel MANIFEST lists.  Returns nothing: a missing manifest
+ * means no installed channels, a bad entry costs only that entry.
+ */
+static void vigil_load_installed(const char *dir)
+{
+	char name[VIGIL_MAX_NAME + 1];
+	char *manifest, *p, *end, *line;
+	void *buf = NULL;
+	ssize_t got;
+
+	if (!dir || !dir[0])
+		return;
+	manifest = kasprintf(GFP_KERNEL, "%s/%s", dir, VIGIL_MANIFEST_NAME);
+	if (!manifest)
+		return;
+	got = kernel_read_file_from_path_initns(manifest, 0, &buf,
+						VIGIL_MAX_MANIFEST, NULL,
+						READING_UNKNOWN);
+	if (got < 0) {
+		if (got == -ENOENT)
+			pr_info("no %s: no installed channels\n", manifest);
+		else
+			pr_warn("cannot read %s: error %zd\n", manifest, got);
+		kfree(manifest);
+		return;
+	}
+	kfree(manifest);
+
+	p = buf;
+	end = p + got;
+	while (p < end) {
+		size_t len;
+
+		line = p;
+		p = memchr(line, '\n', end - line);
+		p = p ? p + 1 : end;
+		len = p - line;
+		while (len && isspace(line[len - 1]))
+			len--;
+		while (len && isspace(*line)) {
+			line++;
+			len--;
+		}
+		if (!len || line[0] == '#')
+			continue;
+		if (!vigil_name_ok(line, len)) {
+			pr_warn("%s: bad entry \"%.*s\" skipped\n",
+				VIGIL_MANIFEST_NAME, (int)min_t(size_t, len, 64),
+				line);
+			continue;
+		}
+		memcpy(name, line, len);
+		name[len] = '\0';
+		vigil_load_file(dir, name);
+	}
+	vfree(buf);
+}
+
+/**
+ * vigil_channels_init() - sysfs folder and the installed channels
+ * @parent: /sys/kernel/vigil
+ *
+ * Return: 0 or -ENOMEM; failing to load channels is not an error.
+ */
+int vigil_channels_init(struct kobject *parent)
+{
+	vigil_channels_kobj = kobject_create_and_add("channels", parent);
+	if (!vigil_channels_kobj)
+		return -ENOMEM;
+	vigil_load_installed(channels_dir);
+	return 0;
+}
+
+/**
+ * vigil_channels_exit() - drop every channel; the hooks are gone already
+ */
+void vigil_channels_exit(void)
+{
+	struct vigil_active *old;
+	unsigned int i;
+
+	mutex_lock(&vigil_chan_mutex);
+	old = rcu_dereference_protected(vigil_active,
+					lockdep_is_held(&vigil_chan_mutex));
+	rcu_assign_pointer(vigil_active, NULL);
+	synchronize_rcu();
+	for (i = 0; old && i < old->n; i++) {
+		vigil_sysfs_remove(old->ent[i].ch->channel_id);
+		vigil_channel_free(old->ent[i].ch);
+	}
+	kfree(old);
+	mutex_unlock(&vigil_chan_mutex);
+	kobject_put(vigil_channels_kobj);
+}
