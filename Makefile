@@ -40,7 +40,7 @@ endef
 
 LIB_SRC		:= $(LOADER_SRC) $(CHANLIB_SRC)
 
-all: $(B)/vigil-chan $(B)/gencorpus
+all: $(B)/vigil-chan $(B)/gencorpus $(B)/vigilctl
 
 $(B)/opt/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -75,6 +75,8 @@ $(B)/testdata/MANIFEST: $(B)/gencorpus
 	rm -rf $(B)/testdata && mkdir -p $(B)/testdata
 	$(B)/gencorpus $(B)/testdata
 
+$(B)/opt/channels/testdata/gencorpus.o: loader/tests/testutil.h
+
 # test_corpus replays it (from build/testdata by default).
 $(B)/san/loader/tests/test_corpus: $(B)/testdata/MANIFEST
 
@@ -97,6 +99,14 @@ $(B)/fuzz/%: loader/tests/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(LIB_SRC) $(LDLIBS)
+
+# vigilctl needs only the driver's UAPI header, libnl and json-c.
+VIGILCTL_PKGS	:= libnl-genl-3.0 json-c
+$(B)/vigilctl: vigilctl/vigilctl.c driver/uapi/vigil.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -g -O2 $(WARN) -iquote driver/uapi \
+		$$(pkg-config --cflags $(VIGILCTL_PKGS)) -o $@ $< \
+		$$(pkg-config --libs $(VIGILCTL_PKGS))
 
 # The out-of-tree module, against the headers of the installed
 # linux-headers-amd64 (the kernel selftests/vm/guest-kernel boots).  Built

@@ -16,7 +16,10 @@
  *		CHANNELS_REJECTED) and LAST_REJECT (if any channel was rejected)
  *
  *	VIGIL_CMD_LOAD_CHANNEL		CAP_SYS_ADMIN
- *		request: CHANNEL_DATA (the channel file's bytes)
+ *		request: CHANNEL_DATA, the channel file's bytes; an attribute
+ *		holds less than 64 KiB, so a larger file is sent as several
+ *		CHANNEL_DATA attributes, joined in order (at most
+ *		VIGIL_MAX_FILE_SIZE, 16 MiB, in all; raise SO_SNDBUF)
  *		reply: one CHANNEL nest describing the now active channel
  *		error: a negative errno in the ack; the extended ack carries a
  *		message "offset N[ (payload)]: reason" and a cookie holding a
