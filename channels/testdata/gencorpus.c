@@ -33,6 +33,7 @@
 
 #include "chanfile.h"
 #include "loader.h"
+#include "tests/testutil.h"
 
 #define ZSTD_LEVEL	19
 
@@ -106,173 +107,46 @@ static void buf_le(struct buf *b, size_t size, u64 v)
 	b->len += size;
 }
 
-/* ---- payload builder ---- */
+/* ---- payloads: loader/tests/testutil.h's builder, plus a few helpers ---- */
 
-struct pb {
-	struct vigil_rule_rec *rules;
-	struct vigil_node_rec *nodes;
-	struct vigil_value_rec *values;
-	u32 nrules, nnodes, nvalues;
-	u32 rcap, ncap, vcap;
-	struct buf strtab;
-};
-
-static void *grow(void *p, u32 *cap, u32 need, size_t size)
+static struct vigil_strref str(struct tu_payload *p, const char *s)
 {
-	u32 c = *cap ? *cap : 16;
-
-	if (need <= *cap)
-		return p;
-	while (c < need)
-		c *= 2;
-	p = realloc(p, (size_t)c * size);
-	if (!p)
-		die("out of memory");
-	*cap = c;
-	return p;
-}
-
-static void pb_free(struct pb *p)
-{
-	free(p->rules);
-	free(p->nodes);
-	free(p->values);
-	buf_free(&p->strtab);
-	memset(p, 0, sizeof(*p));
-}
-
-static struct vigil_strref pb_strn(struct pb *p, const void *s, u32 len)
-{
-	struct vigil_strref r = {
-		.off = cpu_to_le32((u32)p->strtab.len),
-		.len = cpu_to_le32(len),
-	};
-
-	buf_put(&p->strtab, s, len);
-	return r;
-}
-
-static struct vigil_strref pb_str(struct pb *p, const char *s)
-{
-	return pb_strn(p, s, (u32)strlen(s));
+	return tu_str(p, s, (u32)strlen(s));
 }
 
 /* Start a rule; the nodes added next belong to it. */
-static void pb_rule(struct pb *p, u32 id, u16 event, u8 severity,
-		    const char *title, const char *tags)
+static void rule(struct tu_payload *p, u32 id, u16 event, u8 severity,
+		 const char *title, const char *tags)
 {
-	struct vigil_rule_rec *r;
+	struct vigil_rule_rec *r = tu_rule(p, id, event, title);
 
-	p->rules = grow(p->rules, &p->rcap, p->nrules + 1, sizeof(*r));
-	r = &p->rules[p->nrules++];
-	memset(r, 0, sizeof(*r));
-	r->id = cpu_to_le32(id);
-	r->event_type = cpu_to_le16(event);
-	r->action = VIGIL_ACTION_REPORT;
 	r->severity = severity;
-	r->expr_first = cpu_to_le32(p->nnodes);
-	r->title = pb_str(p, title);
-	r->tags = pb_str(p, tags);
+	r->tags = str(p, tags);
 }
 
-static struct vigil_rule_rec *pb_last_rule(struct pb *p)
+static struct vigil_rule_rec *last_rule(struct tu_payload *p)
 {
-	if (!p->nrules)
-		die("node outside a rule");
 	return &p->rules[p->nrules - 1];
 }
 
-static void pb_node(struct pb *p, u8 kind, u8 op, u8 flags, u16 field,
-		    u16 argc, u32 arg)
-{
-	struct vigil_rule_rec *r = pb_last_rule(p);
-	struct vigil_node_rec *n;
-
-	p->nodes = grow(p->nodes, &p->ncap, p->nnodes + 1, sizeof(*n));
-	n = &p->nodes[p->nnodes++];
-	memset(n, 0, sizeof(*n));
-	n->kind = kind;
-	n->op = op;
-	n->flags = flags;
-	n->field = cpu_to_le16(field);
-	n->argc = cpu_to_le16(argc);
-	n->arg = cpu_to_le32(arg);
-	r->expr_count = cpu_to_le32(le32_to_cpu(r->expr_count) + 1);
-}
-
-static void pb_value(struct pb *p, u64 num, struct vigil_strref s)
-{
-	struct vigil_value_rec *v;
-
-	p->values = grow(p->values, &p->vcap, p->nvalues + 1, sizeof(*v));
-	v = &p->values[p->nvalues++];
-	v->num = cpu_to_le64(num);
-	v->str = s;
-}
-
-/* AND, OR, NOT */
-static void pb_op(struct pb *p, u8 kind, u16 argc)
-{
-	pb_node(p, kind, 0, 0, 0, argc, 0);
-}
-
-/* A string predicate; the patterns follow, NULL-terminated. */
-static void pb_pred_str(struct pb *p, u16 field, u8 op, u8 flags, ...)
-{
-	const char *s;
-	u32 arg = p->nvalues;
-	u16 argc = 0;
-	va_list ap;
-
-	va_start(ap, flags);
-	while ((s = va_arg(ap, const char *))) {
-		pb_value(p, 0, pb_str(p, s));
-		argc++;
-	}
-	va_end(ap);
-	pb_node(p, VIGIL_NODE_PRED, op, flags, field, argc, arg);
-}
-
-/* A u64 predicate with one value. */
-static void pb_pred_num(struct pb *p, u16 field, u8 op, u64 num)
-{
-	u32 arg = p->nvalues;
-
-	pb_value(p, num, (struct vigil_strref){ 0, 0 });
-	pb_node(p, VIGIL_NODE_PRED, op, 0, field, 1, arg);
-}
-
 /* An address predicate: IPv4 a.b.c.d mapped, prefix length @plen. */
-static void pb_pred_v4(struct pb *p, u16 field, u8 op, u8 a, u8 b, u8 c,
-		       u8 d, u64 plen)
+static void pred_v4(struct tu_payload *p, u16 field, u8 op, u8 a, u8 b,
+		    u8 c, u8 d, u32 plen)
 {
 	u8 addr[16] = { [10] = 0xff, [11] = 0xff, [12] = a, [13] = b,
 			[14] = c, [15] = d };
-	u32 arg = p->nvalues;
 
-	pb_value(p, plen, pb_strn(p, addr, sizeof(addr)));
-	pb_node(p, VIGIL_NODE_PRED, op, 0, field, 1, arg);
+	tu_pred_addr(p, field, op, addr, plen);
 }
 
-static void pb_serialize(const struct pb *p, struct buf *out)
+static void serialize(const struct tu_payload *p, struct buf *out)
 {
-	struct vigil_payload_header h = {
-		.magic = cpu_to_le32(VIGIL_PAYLOAD_MAGIC),
-		.nrules = cpu_to_le32(p->nrules),
-		.nnodes = cpu_to_le32(p->nnodes),
-		.nvalues = cpu_to_le32(p->nvalues),
-		.strtab_size = cpu_to_le32((u32)p->strtab.len),
-	};
+	size_t len;
+	u8 *raw = tu_build(p, &len);
 
 	out->len = 0;
-	buf_put(out, &h, sizeof(h));
-	buf_put(out, p->rules, (size_t)p->nrules * sizeof(*p->rules));
-	buf_put(out, p->nodes, (size_t)p->nnodes * sizeof(*p->nodes));
-	buf_put(out, p->values, (size_t)p->nvalues * sizeof(*p->values));
-	buf_put(out, p->strtab.p, p->strtab.len);
-	/* the loader wants sections 8-byte aligned: pad the strtab */
-	if (out->len & 7)
-		die("payload of %zu bytes is not a multiple of 8", out->len);
+	buf_put(out, raw, len);
+	free(raw);
 }
 
 /*
@@ -296,50 +170,42 @@ enum {
 	V_DADDR = 7, V_DPORT = 8,
 };
 
-static void base_rule_exec(struct pb *p, u32 id)
+static void base_rule_exec(struct tu_payload *p, u32 id)
 {
-	pb_rule(p, id, VIGIL_EV_EXEC, VIGIL_SEV_HIGH,
+	rule(p, id, VIGIL_EV_EXEC, VIGIL_SEV_HIGH,
 		"Shell started by a web server",
 		"attack.t1505.003,attack.t1059.004");
-	pb_pred_str(p, VIGIL_EXEC_filename, VIGIL_OP_SUFFIX, 0, "/sh", "/bash",
+	tu_pred_str(p, VIGIL_EXEC_filename, VIGIL_OP_SUFFIX, 0, "/sh", "/bash",
 		    NULL);
-	pb_pred_str(p, VIGIL_EXEC_pcomm, VIGIL_OP_EQ, 0, "nginx", "apache2",
+	tu_pred_str(p, VIGIL_EXEC_pcomm, VIGIL_OP_EQ, 0, "nginx", "apache2",
 		    NULL);
-	pb_op(p, VIGIL_NODE_AND, 2);
-	pb_pred_num(p, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0);
-	pb_op(p, VIGIL_NODE_NOT, 1);
-	pb_op(p, VIGIL_NODE_AND, 2);
+	tu_logic(p, VIGIL_NODE_AND, 2);
+	tu_pred_num(p, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0);
+	tu_logic(p, VIGIL_NODE_NOT, 1);
+	tu_logic(p, VIGIL_NODE_AND, 2);
 }
 
-static void base_payload(struct pb *p)
+static void base_payload(struct tu_payload *p)
 {
 	base_rule_exec(p, 291001);
 
-	pb_rule(p, 291002, VIGIL_EV_OPEN, VIGIL_SEV_MEDIUM,
+	rule(p, 291002, VIGIL_EV_OPEN, VIGIL_SEV_MEDIUM,
 		"Cron table written", "attack.t1053.003");
-	pb_pred_str(p, VIGIL_OPEN_path, VIGIL_OP_PREFIX, 0, "/etc/cron", NULL);
-	pb_pred_num(p, VIGIL_OPEN_flags, VIGIL_OP_MASK_ANY, 0x643);
-	pb_op(p, VIGIL_NODE_AND, 2);
+	tu_pred_str(p, VIGIL_OPEN_path, VIGIL_OP_PREFIX, 0, "/etc/cron", NULL);
+	tu_pred_num(p, VIGIL_OPEN_flags, VIGIL_OP_MASK_ANY, 0x643);
+	tu_logic(p, VIGIL_NODE_AND, 2);
 
-	pb_rule(p, 291003, VIGIL_EV_CONNECT, VIGIL_SEV_LOW,
+	rule(p, 291003, VIGIL_EV_CONNECT, VIGIL_SEV_LOW,
 		"Connection to the internal network or port 4444", "");
-	pb_pred_v4(p, VIGIL_CONNECT_daddr, VIGIL_OP_CIDR, 10, 0, 0, 0, 104);
-	pb_pred_num(p, VIGIL_CONNECT_dport, VIGIL_OP_EQ, 4444);
-	pb_op(p, VIGIL_NODE_OR, 2);
-	/* the strtab so far is not a multiple of 8: pad with a string */
-	while (p->strtab.len & 7)
-		buf_fill(&p->strtab, 'x', 1);
+	pred_v4(p, VIGIL_CONNECT_daddr, VIGIL_OP_CIDR, 10, 0, 0, 0, 104);
+	tu_pred_num(p, VIGIL_CONNECT_dport, VIGIL_OP_EQ, 4444);
+	tu_logic(p, VIGIL_NODE_OR, 2);
+	/* bytes no string uses, allowed; the address is not the last string */
+	tu_str(p, "(unused)", 8);
 
 	if (p->nrules != BASE_RULES || p->nnodes != BASE_NODES ||
 	    p->nvalues != BASE_VALUES)
 		die("base payload layout changed");
-}
-
-/* Pad the string table so the payload stays a multiple of 8 bytes. */
-static void pb_pad(struct pb *p)
-{
-	while (p->strtab.len & 7)
-		buf_fill(&p->strtab, 'x', 1);
 }
 
 /* ---- files ---- */
@@ -377,23 +243,23 @@ static void hdr_set(struct buf *f, size_t off, size_t size, u64 v)
 
 static void base_file(struct buf *f)
 {
-	struct pb p = { 0 };
+	struct tu_payload p = { 0 };
 	struct buf pl = { 0 };
 
 	base_payload(&p);
-	pb_serialize(&p, &pl);
+	serialize(&p, &pl);
 	wrap(&pl, f);
 	buf_free(&pl);
-	pb_free(&p);
+	tu_free(&p);
 }
 
 static void base_serialized(struct buf *pl)
 {
-	struct pb p = { 0 };
+	struct tu_payload p = { 0 };
 
 	base_payload(&p);
-	pb_serialize(&p, pl);
-	pb_free(&p);
+	serialize(&p, pl);
+	tu_free(&p);
 }
 
 /* A header (from chan_wrap's) in front of @frame, declaring @us. */
@@ -697,34 +563,33 @@ static void apply_ppatch(const struct ppatch *c, struct buf *pl)
 struct bcase {
 	const char *name;
 	int code;
-	void (*build)(struct pb *p);
+	void (*build)(struct tu_payload *p);
 };
 
 /* One rule on @ev reading field @field with EQ on a fitting value. */
-static void rule_reading(struct pb *p, u32 id, unsigned int ev, u16 field)
+static void rule_reading(struct tu_payload *p, u32 id, unsigned int ev, u16 field)
 {
 	const struct vigil_event_desc *d = vigil_event_desc(ev);
 	u8 type = field < d->nfields ? d->fields[field].type : VIGIL_FT_U64;
 
-	pb_rule(p, id, ev, VIGIL_SEV_INFO, d->name, "");
+	rule(p, id, ev, VIGIL_SEV_INFO, d->name, "");
 	if (type == VIGIL_FT_U64)
-		pb_pred_num(p, field, VIGIL_OP_EQ, 1);
+		tu_pred_num(p, field, VIGIL_OP_EQ, 1);
 	else if (type == VIGIL_FT_ADDR)
-		pb_pred_v4(p, field, VIGIL_OP_EQ, 127, 0, 0, 1, 128);
+		pred_v4(p, field, VIGIL_OP_EQ, 127, 0, 0, 1, 128);
 	else
-		pb_pred_str(p, field, VIGIL_OP_EQ, 0, "x", NULL);
+		tu_pred_str(p, field, VIGIL_OP_EQ, 0, "x", NULL);
 }
 
 /* July 19: a reference to field number nfields, for every event type. */
-static void build_field_eq_nfields(struct pb *p, unsigned int ev)
+static void build_field_eq_nfields(struct tu_payload *p, unsigned int ev)
 {
 	base_payload(p);
 	rule_reading(p, 1000 + ev, ev, vigil_event_desc(ev)->nfields);
-	pb_pad(p);
 }
 
 #define FIELD_CASE(NAME, name, nr, FIELDS)				\
-static void build_field_nf_##name(struct pb *p)				\
+static void build_field_nf_##name(struct tu_payload *p)				\
 {									\
 	build_field_eq_nfields(p, VIGIL_EV_##NAME);			\
 }
@@ -732,89 +597,85 @@ VIGIL_EVENTS(FIELD_CASE)
 #undef FIELD_CASE
 
 /* Valid: the last field of every event type. */
-static void build_ok_last_fields(struct pb *p)
+static void build_ok_last_fields(struct tu_payload *p)
 {
 	unsigned int ev;
 
 	for (ev = 1; ev <= VIGIL_EV_MAX; ev++)
 		rule_reading(p, 2000 + ev, ev,
 			     vigil_event_desc(ev)->nfields - 1);
-	pb_pad(p);
 }
 
 /* @n predicates, then one AND over all of them: stack depth @n. */
-static void build_depth(struct pb *p, u16 n)
+static void build_depth(struct tu_payload *p, u16 n)
 {
 	u16 i;
 
 	base_payload(p);
-	pb_rule(p, 3000, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Deep expression", "");
+	rule(p, 3000, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Deep expression", "");
 	for (i = 0; i < n; i++)
-		pb_pred_num(p, VIGIL_EXEC_uid, VIGIL_OP_GE, i);
-	pb_op(p, VIGIL_NODE_AND, n);
-	pb_pad(p);
+		tu_pred_num(p, VIGIL_EXEC_uid, VIGIL_OP_GE, i);
+	tu_logic(p, VIGIL_NODE_AND, n);
 }
 
-static void build_depth_over_cap(struct pb *p)
+static void build_depth_over_cap(struct tu_payload *p)
 {
 	build_depth(p, VIGIL_MAX_EXPR_DEPTH + 1);
 }
 
-static void build_ok_depth_at_cap(struct pb *p)
+static void build_ok_depth_at_cap(struct tu_payload *p)
 {
 	build_depth(p, VIGIL_MAX_EXPR_DEPTH);
 }
 
 /* P, then (P AND) as often as needed, then NOTs up to @n nodes. */
-static void build_chain(struct pb *p, u32 n)
+static void build_chain(struct tu_payload *p, u32 n)
 {
 	u32 i;
 
 	base_payload(p);
-	pb_rule(p, 3100, VIGIL_EV_OPEN, VIGIL_SEV_LOW, "Long expression", "");
-	pb_pred_num(p, VIGIL_OPEN_flags, VIGIL_OP_MASK_ANY, 1);
+	rule(p, 3100, VIGIL_EV_OPEN, VIGIL_SEV_LOW, "Long expression", "");
+	tu_pred_num(p, VIGIL_OPEN_flags, VIGIL_OP_MASK_ANY, 1);
 	for (i = 1; i + 2 <= n; i += 2) {
-		pb_pred_num(p, VIGIL_OPEN_uid, VIGIL_OP_GT, i);
-		pb_op(p, VIGIL_NODE_AND, 2);
+		tu_pred_num(p, VIGIL_OPEN_uid, VIGIL_OP_GT, i);
+		tu_logic(p, VIGIL_NODE_AND, 2);
 	}
 	for (; i < n; i++)
-		pb_op(p, VIGIL_NODE_NOT, 1);
-	pb_pad(p);
+		tu_logic(p, VIGIL_NODE_NOT, 1);
 }
 
-static void build_expr_count_over_cap(struct pb *p)
+static void build_expr_count_over_cap(struct tu_payload *p)
 {
 	build_chain(p, VIGIL_MAX_RULE_NODES + 1);
 }
 
-static void build_ok_expr_count_at_cap(struct pb *p)
+static void build_ok_expr_count_at_cap(struct tu_payload *p)
 {
 	build_chain(p, VIGIL_MAX_RULE_NODES);
 }
 
 /* A predicate with @n distinct patterns. */
-static void build_argc(struct pb *p, u32 n)
+static void build_argc(struct tu_payload *p, u32 n)
 {
 	char s[16];
 	u32 i, arg;
 
 	base_payload(p);
-	pb_rule(p, 3200, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Many values", "");
+	rule(p, 3200, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Many values", "");
 	arg = p->nvalues;
 	for (i = 0; i < n; i++) {
 		snprintf(s, sizeof(s), "tool%u", i);
-		pb_value(p, 0, pb_str(p, s));
+		tu_value(p, 0, str(p, s));
 	}
-	pb_node(p, VIGIL_NODE_PRED, VIGIL_OP_EQ, 0, VIGIL_EXEC_comm, n, arg);
-	pb_pad(p);
+	tu_node(p, VIGIL_NODE_PRED, VIGIL_OP_EQ, 0, VIGIL_EXEC_comm, n, arg);
 }
 
-static void build_argc_over_cap(struct pb *p)
+static void build_argc_over_cap(struct tu_payload *p)
 {
 	build_argc(p, VIGIL_MAX_PRED_VALUES + 1);
 }
 
-static void build_ok_argc_at_cap(struct pb *p)
+static void build_ok_argc_at_cap(struct tu_payload *p)
 {
 	build_argc(p, VIGIL_MAX_PRED_VALUES);
 }
@@ -823,7 +684,7 @@ static void build_ok_argc_at_cap(struct pb *p)
  * A rule that is well formed but far too expensive: 64 predicates of
  * 1024 globs of 256 bytes each (65536 values, 16 MiB of patterns to try).
  */
-static void build_cost_over_cap(struct pb *p)
+static void build_cost_over_cap(struct tu_payload *p)
 {
 	struct vigil_strref glob;
 	char pat[VIGIL_MAX_PATTERN_LEN + 1];
@@ -833,84 +694,81 @@ static void build_cost_over_cap(struct pb *p)
 	pat[0] = '*';
 	pat[VIGIL_MAX_PATTERN_LEN] = '\0';
 	base_payload(p);
-	pb_rule(p, 3300, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Too expensive", "");
-	glob = pb_str(p, pat);
+	rule(p, 3300, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Too expensive", "");
+	glob = str(p, pat);
 	for (i = 0; i < 64; i++) {
 		arg = p->nvalues;
 		for (j = 0; j < VIGIL_MAX_PRED_VALUES; j++)
-			pb_value(p, 0, glob);
-		pb_node(p, VIGIL_NODE_PRED, VIGIL_OP_GLOB, 0, VIGIL_EXEC_argv,
+			tu_value(p, 0, glob);
+		tu_node(p, VIGIL_NODE_PRED, VIGIL_OP_GLOB, 0, VIGIL_EXEC_argv,
 			VIGIL_MAX_PRED_VALUES, arg);
 		if (i)
-			pb_op(p, VIGIL_NODE_AND, 2);
+			tu_logic(p, VIGIL_NODE_AND, 2);
 	}
-	pb_pad(p);
 }
 
 /* A rule of the given nodes (kinds only; predicates on exec.uid). */
-static void build_program(struct pb *p, const char *prog)
+static void build_program(struct tu_payload *p, const char *prog)
 {
 	base_payload(p);
-	pb_rule(p, 3400, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Program", "");
+	rule(p, 3400, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Program", "");
 	for (; *prog; prog++) {
 		if (*prog == 'P')
-			pb_pred_num(p, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0);
+			tu_pred_num(p, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0);
 		else if (*prog == '&')
-			pb_op(p, VIGIL_NODE_AND, 2);
+			tu_logic(p, VIGIL_NODE_AND, 2);
 		else if (*prog == '|')
-			pb_op(p, VIGIL_NODE_OR, 2);
+			tu_logic(p, VIGIL_NODE_OR, 2);
 		else if (*prog == '!')
-			pb_op(p, VIGIL_NODE_NOT, 1);
+			tu_logic(p, VIGIL_NODE_NOT, 1);
 	}
-	pb_pad(p);
 }
 
-static void build_underflow_not_first(struct pb *p)
+static void build_underflow_not_first(struct tu_payload *p)
 {
 	build_program(p, "!");
 }
 
-static void build_underflow_and_first(struct pb *p)
+static void build_underflow_and_first(struct tu_payload *p)
 {
 	build_program(p, "&P");
 }
 
-static void build_underflow_or_one(struct pb *p)
+static void build_underflow_or_one(struct tu_payload *p)
 {
 	build_program(p, "P|");
 }
 
-static void build_leftover_two(struct pb *p)
+static void build_leftover_two(struct tu_payload *p)
 {
 	build_program(p, "PP");
 }
 
-static void build_leftover_three(struct pb *p)
+static void build_leftover_three(struct tu_payload *p)
 {
 	build_program(p, "PPP&!P");
 }
 
 /* An AND node after the last rule's nodes, in no rule. */
-static void build_orphan_node_tail(struct pb *p)
+static void build_orphan_node_tail(struct tu_payload *p)
 {
 	struct vigil_rule_rec *r;
 
 	base_payload(p);
-	pb_op(p, VIGIL_NODE_AND, 2);
-	r = pb_last_rule(p);
+	tu_logic(p, VIGIL_NODE_AND, 2);
+	r = last_rule(p);
 	r->expr_count = cpu_to_le32(le32_to_cpu(r->expr_count) - 1);
 }
 
 /* A value after the last predicate's values, used by none. */
-static void build_orphan_value_tail(struct pb *p)
+static void build_orphan_value_tail(struct tu_payload *p)
 {
 	base_payload(p);
-	pb_value(p, 0, pb_str(p, "orphan"));
-	pb_pad(p);
+	tu_value(p, 0, str(p, "orphan"));
 }
 
 /* 300 rules; the last one reuses the first one's id. */
-static void build_dup_rule_far(struct pb *p)
+static void build_dup_rule_far(struct tu_payload *p)
 {
 	u32 i;
 
@@ -918,34 +776,32 @@ static void build_dup_rule_far(struct pb *p)
 	for (i = 0; i < 296; i++)
 		rule_reading(p, 4000 + i, VIGIL_EV_FORK, VIGIL_FORK_clone_flags);
 	rule_reading(p, 291001, VIGIL_EV_EXIT, VIGIL_EXIT_exit_code);
-	pb_pad(p);
 }
 
 /* Rule 3400 on exec.comm with one pattern of @len bytes. */
-static void build_pattern_len(struct pb *p, u32 len)
+static void build_pattern_len(struct tu_payload *p, u32 len)
 {
 	char s[VIGIL_MAX_PATTERN_LEN + 2];
 
 	memset(s, 'a', len);
 	s[len] = '\0';
 	base_payload(p);
-	pb_rule(p, 3500, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Long pattern", "");
-	pb_pred_str(p, VIGIL_EXEC_argv, VIGIL_OP_CONTAINS, 0, s, NULL);
-	pb_pad(p);
+	rule(p, 3500, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Long pattern", "");
+	tu_pred_str(p, VIGIL_EXEC_argv, VIGIL_OP_CONTAINS, 0, s, NULL);
 }
 
-static void build_pattern_over_cap(struct pb *p)
+static void build_pattern_over_cap(struct tu_payload *p)
 {
 	build_pattern_len(p, VIGIL_MAX_PATTERN_LEN + 1);
 }
 
-static void build_ok_pattern_at_cap(struct pb *p)
+static void build_ok_pattern_at_cap(struct tu_payload *p)
 {
 	build_pattern_len(p, VIGIL_MAX_PATTERN_LEN);
 }
 
 /* A rule whose title and tags are @tlen and @glen bytes long. */
-static void build_title_tags(struct pb *p, u32 tlen, u32 glen)
+static void build_title_tags(struct tu_payload *p, u32 tlen, u32 glen)
 {
 	char t[VIGIL_MAX_TITLE_LEN + 2], g[VIGIL_MAX_TAGS_LEN + 2];
 	u32 i;
@@ -956,22 +812,21 @@ static void build_title_tags(struct pb *p, u32 tlen, u32 glen)
 		g[i] = "attack.t1059,"[i % 13];
 	g[glen] = '\0';
 	base_payload(p);
-	pb_rule(p, 3600, VIGIL_EV_EXIT, VIGIL_SEV_INFO, t, g);
-	pb_pred_num(p, VIGIL_EXIT_exit_code, VIGIL_OP_GE, 128);
-	pb_pad(p);
+	rule(p, 3600, VIGIL_EV_EXIT, VIGIL_SEV_INFO, t, g);
+	tu_pred_num(p, VIGIL_EXIT_exit_code, VIGIL_OP_GE, 128);
 }
 
-static void build_title_over_cap(struct pb *p)
+static void build_title_over_cap(struct tu_payload *p)
 {
 	build_title_tags(p, VIGIL_MAX_TITLE_LEN + 1, 12);
 }
 
-static void build_tags_over_cap(struct pb *p)
+static void build_tags_over_cap(struct tu_payload *p)
 {
 	build_title_tags(p, 10, VIGIL_MAX_TAGS_LEN + 1);
 }
 
-static void build_ok_title_tags_at_cap(struct pb *p)
+static void build_ok_title_tags_at_cap(struct tu_payload *p)
 {
 	build_title_tags(p, VIGIL_MAX_TITLE_LEN, VIGIL_MAX_TAGS_LEN);
 }
@@ -979,108 +834,104 @@ static void build_ok_title_tags_at_cap(struct pb *p)
 /* A string with a NUL byte inside, as title, tags or pattern. */
 static const char with_nul[] = "attack.t1059\0attack.t1105";
 
-static void build_nul(struct pb *p, int which)
+static void build_nul(struct tu_payload *p, int which)
 {
 	struct vigil_rule_rec *r;
 	u32 arg;
 
 	base_payload(p);
-	pb_rule(p, 3700, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Has a NUL", "");
-	r = pb_last_rule(p);
+	rule(p, 3700, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Has a NUL", "");
+	r = last_rule(p);
 	if (which == 0)
-		r->title = pb_strn(p, with_nul, sizeof(with_nul) - 1);
+		r->title = tu_str(p, with_nul, sizeof(with_nul) - 1);
 	else if (which == 1)
-		r->tags = pb_strn(p, with_nul, sizeof(with_nul) - 1);
+		r->tags = tu_str(p, with_nul, sizeof(with_nul) - 1);
 	arg = p->nvalues;
-	pb_value(p, 0, which == 2 ?
-		 pb_strn(p, with_nul, sizeof(with_nul) - 1) :
-		 pb_str(p, "/tmp/"));
-	pb_node(p, VIGIL_NODE_PRED, VIGIL_OP_PREFIX, 0, VIGIL_EXEC_filename,
+	tu_value(p, 0, which == 2 ?
+		 tu_str(p, with_nul, sizeof(with_nul) - 1) :
+		 str(p, "/tmp/"));
+	tu_node(p, VIGIL_NODE_PRED, VIGIL_OP_PREFIX, 0, VIGIL_EXEC_filename,
 		1, arg);
-	pb_pad(p);
 }
 
-static void build_title_nul(struct pb *p)
+static void build_title_nul(struct tu_payload *p)
 {
 	build_nul(p, 0);
 }
 
-static void build_tags_nul(struct pb *p)
+static void build_tags_nul(struct tu_payload *p)
 {
 	build_nul(p, 1);
 }
 
-static void build_pattern_nul(struct pb *p)
+static void build_pattern_nul(struct tu_payload *p)
 {
 	build_nul(p, 2);
 }
 
-static void build_glob_lone_backslash(struct pb *p)
+static void build_glob_lone_backslash(struct tu_payload *p)
 {
 	base_payload(p);
-	pb_rule(p, 3800, VIGIL_EV_FIFO, VIGIL_SEV_LOW, "Bad glob", "");
-	pb_pred_str(p, VIGIL_FIFO_path, VIGIL_OP_GLOB, 0, "/tmp/*\\", NULL);
-	pb_pad(p);
+	rule(p, 3800, VIGIL_EV_FIFO, VIGIL_SEV_LOW, "Bad glob", "");
+	tu_pred_str(p, VIGIL_FIFO_path, VIGIL_OP_GLOB, 0, "/tmp/*\\", NULL);
 }
 
-static void build_addr_eq_prefix_64(struct pb *p)
+static void build_addr_eq_prefix_64(struct tu_payload *p)
 {
 	base_payload(p);
-	pb_rule(p, 3900, VIGIL_EV_CONNECT, VIGIL_SEV_LOW, "Bad address", "");
-	pb_pred_v4(p, VIGIL_CONNECT_daddr, VIGIL_OP_EQ, 192, 0, 2, 1, 64);
-	pb_pad(p);
+	rule(p, 3900, VIGIL_EV_CONNECT, VIGIL_SEV_LOW, "Bad address", "");
+	pred_v4(p, VIGIL_CONNECT_daddr, VIGIL_OP_EQ, 192, 0, 2, 1, 64);
 }
 
 /* Valid: every operator, both predicate flags, every node kind. */
-static void build_ok_all_ops(struct pb *p)
+static void build_ok_all_ops(struct tu_payload *p)
 {
 	u8 fe80[16] = { 0xfe, 0x80 };
 	u8 any[16] = { 0 };
 	u32 arg;
 
 	base_payload(p);
-	pb_rule(p, 5001, VIGIL_EV_EXEC, VIGIL_SEV_CRITICAL,
+	rule(p, 5001, VIGIL_EV_EXEC, VIGIL_SEV_CRITICAL,
 		"Every string operator", "attack.t1059");
-	pb_pred_str(p, VIGIL_EXEC_filename, VIGIL_OP_EQ, 0, "/bin/sh", NULL);
-	pb_pred_str(p, VIGIL_EXEC_filename, VIGIL_OP_PREFIX, VIGIL_PRED_NOCASE,
+	tu_pred_str(p, VIGIL_EXEC_filename, VIGIL_OP_EQ, 0, "/bin/sh", NULL);
+	tu_pred_str(p, VIGIL_EXEC_filename, VIGIL_OP_PREFIX, VIGIL_PRED_NOCASE,
 		    "/TMP/", "/dev/shm/", NULL);
-	pb_op(p, VIGIL_NODE_OR, 2);
-	pb_pred_str(p, VIGIL_EXEC_comm, VIGIL_OP_SUFFIX, 0, "sh", NULL);
-	pb_pred_str(p, VIGIL_EXEC_argv, VIGIL_OP_CONTAINS, VIGIL_PRED_ALL,
+	tu_logic(p, VIGIL_NODE_OR, 2);
+	tu_pred_str(p, VIGIL_EXEC_comm, VIGIL_OP_SUFFIX, 0, "sh", NULL);
+	tu_pred_str(p, VIGIL_EXEC_argv, VIGIL_OP_CONTAINS, VIGIL_PRED_ALL,
 		    "-i", "/dev/tcp/", NULL);
-	pb_pred_str(p, VIGIL_EXEC_pcomm, VIGIL_OP_GLOB,
+	tu_pred_str(p, VIGIL_EXEC_pcomm, VIGIL_OP_GLOB,
 		    VIGIL_PRED_NOCASE | VIGIL_PRED_ALL, "php-fpm*", "*\\*?",
 		    NULL);
-	pb_op(p, VIGIL_NODE_NOT, 1);
-	pb_node(p, VIGIL_NODE_AND, 0, 0, 0, 4, 0);
+	tu_logic(p, VIGIL_NODE_NOT, 1);
+	tu_node(p, VIGIL_NODE_AND, 0, 0, 0, 4, 0);
 
-	pb_rule(p, 5002, VIGIL_EV_FORK, VIGIL_SEV_INFO,
+	rule(p, 5002, VIGIL_EV_FORK, VIGIL_SEV_INFO,
 		"Every number operator", "");
-	pb_pred_num(p, VIGIL_FORK_pid, VIGIL_OP_LT, 100);
-	pb_pred_num(p, VIGIL_FORK_tgid, VIGIL_OP_LE, 100);
-	pb_pred_num(p, VIGIL_FORK_ppid, VIGIL_OP_GT, 1);
-	pb_pred_num(p, VIGIL_FORK_uid, VIGIL_OP_GE, 1000);
-	pb_pred_num(p, VIGIL_FORK_clone_flags, VIGIL_OP_MASK_ALL, 0x10000);
-	pb_pred_num(p, VIGIL_FORK_clone_flags, VIGIL_OP_MASK_ANY, 0x7e020000);
-	pb_node(p, VIGIL_NODE_OR, 0, 0, 0, 6, 0);
+	tu_pred_num(p, VIGIL_FORK_pid, VIGIL_OP_LT, 100);
+	tu_pred_num(p, VIGIL_FORK_tgid, VIGIL_OP_LE, 100);
+	tu_pred_num(p, VIGIL_FORK_ppid, VIGIL_OP_GT, 1);
+	tu_pred_num(p, VIGIL_FORK_uid, VIGIL_OP_GE, 1000);
+	tu_pred_num(p, VIGIL_FORK_clone_flags, VIGIL_OP_MASK_ALL, 0x10000);
+	tu_pred_num(p, VIGIL_FORK_clone_flags, VIGIL_OP_MASK_ANY, 0x7e020000);
+	tu_node(p, VIGIL_NODE_OR, 0, 0, 0, 6, 0);
 
-	pb_rule(p, 5003, VIGIL_EV_CONNECT, VIGIL_SEV_HIGH,
+	rule(p, 5003, VIGIL_EV_CONNECT, VIGIL_SEV_HIGH,
 		"Every address operator", "attack.t1071");
-	pb_last_rule(p)->action = VIGIL_ACTION_KILL;
-	pb_pred_v4(p, VIGIL_CONNECT_daddr, VIGIL_OP_EQ, 203, 0, 113, 7, 128);
+	last_rule(p)->action = VIGIL_ACTION_KILL;
+	pred_v4(p, VIGIL_CONNECT_daddr, VIGIL_OP_EQ, 203, 0, 113, 7, 128);
 	arg = p->nvalues;
-	pb_value(p, 10, pb_strn(p, fe80, sizeof(fe80)));
-	pb_value(p, 0, pb_strn(p, any, sizeof(any)));
-	pb_node(p, VIGIL_NODE_PRED, VIGIL_OP_CIDR, 0, VIGIL_CONNECT_daddr, 2,
+	tu_value(p, 10, tu_str(p, fe80, sizeof(fe80)));
+	tu_value(p, 0, tu_str(p, any, sizeof(any)));
+	tu_node(p, VIGIL_NODE_PRED, VIGIL_OP_CIDR, 0, VIGIL_CONNECT_daddr, 2,
 		arg);
-	pb_op(p, VIGIL_NODE_OR, 2);
-	pb_pred_str(p, VIGIL_CONNECT_unix_path, VIGIL_OP_EQ, 0,
+	tu_logic(p, VIGIL_NODE_OR, 2);
+	tu_pred_str(p, VIGIL_CONNECT_unix_path, VIGIL_OP_EQ, 0,
 		    "/run/docker.sock", NULL);
-	pb_op(p, VIGIL_NODE_AND, 2);
-	pb_pad(p);
+	tu_logic(p, VIGIL_NODE_AND, 2);
 }
 
-static void build_base(struct pb *p)
+static void build_base(struct tu_payload *p)
 {
 	base_payload(p);
 }
@@ -1800,13 +1651,13 @@ int main(int argc, char **argv)
 		die("%s: %s", path, strerror(errno));
 
 	for (i = 0; i < ARRAY_SIZE(bcases); i++) {
-		struct pb p = { 0 };
+		struct tu_payload p = { 0 };
 
 		bcases[i].build(&p);
-		pb_serialize(&p, &pl);
+		serialize(&p, &pl);
 		wrap(&pl, &f);
 		emit(bcases[i].name, bcases[i].code, &f);
-		pb_free(&p);
+		tu_free(&p);
 	}
 	for (i = 0; i < ARRAY_SIZE(ppatches); i++) {
 		base_serialized(&pl);
