@@ -133,6 +133,13 @@ static int free_manifest(void **state)
 	return 0;
 }
 
+/* The tests below need the manifest; say why it is missing. */
+static void need_manifest(void)
+{
+	if (manifest_error[0])
+		fail_msg("%s", manifest_error);
+}
+
 static void test_manifest(void **state)
 {
 	/* Every class a malformed file can provoke without a verifier. */
@@ -150,8 +157,7 @@ static void test_manifest(void **state)
 	};
 	size_t i, j;
 
-	if (manifest_error[0])
-		fail_msg("%s", manifest_error);
+	need_manifest();
 	assert_true(nentries > 0);
 	for (i = 0; i < ARRAY_SIZE(required); i++) {
 		for (j = 0; j < nentries; j++)
@@ -201,8 +207,7 @@ static void test_expected_codes(void **state)
 	size_t i;
 	int ret;
 
-	if (manifest_error[0])
-		fail_msg("%s", manifest_error);
+	need_manifest();
 	for (i = 0; i < nentries; i++) {
 		const struct entry *e = &entries[i];
 
@@ -237,8 +242,7 @@ static void test_truncation_sweep(void **state)
 	size_t i, n, content;
 	int want, ret;
 
-	if (manifest_error[0])
-		fail_msg("%s", manifest_error);
+	need_manifest();
 	for (i = 0; i < nentries; i++) {
 		const struct entry *e = &entries[i];
 
@@ -280,8 +284,7 @@ static void test_require_signature(void **state)
 	size_t i;
 	int want, ret;
 
-	if (manifest_error[0])
-		fail_msg("%s", manifest_error);
+	need_manifest();
 	for (i = 0; i < nentries; i++) {
 		const struct entry *e = &entries[i];
 
