@@ -157,7 +157,7 @@ static bool cover_rule(const struct vigil_channel *ch, const struct dec *d,
 	return ok;
 }
 
-void run_tests(const struct vigil_channel *ch, const struct fixture_set *set,
+void run_fixtures(const struct vigil_channel *ch, const struct fixture_set *set,
 	       bool coverage, FILE *out, struct test_counts *tc)
 {
 	struct dec d;
@@ -262,7 +262,7 @@ int cmd_test(int argc, char **argv)
 		if (bad)
 			tc.failed += bad > 0 ? bad : 1;
 	}
-	run_tests(ch, &set, coverage, stdout, &tc);
+	run_fixtures(ch, &set, coverage, stdout, &tc);
 	printf("%u passed, %u failed\n", tc.passed, tc.failed);
 	fixture_set_free(&set);
 	vigil_channel_free(ch);

@@ -14,7 +14,7 @@ struct test_counts {
 };
 
 /**
- * run_tests() - run every fixture and, optionally, the coverage check
+ * run_fixtures() - run every fixture and, optionally, the coverage check
  * @ch: the channel
  * @set: the fixtures
  * @coverage: also prove each rule matches and each predicate is decisive
@@ -23,7 +23,7 @@ struct test_counts {
  *	coverage is one test; a fixture without "expect" counts only if
  *	matching failed
  */
-void run_tests(const struct vigil_channel *ch, const struct fixture_set *set,
+void run_fixtures(const struct vigil_channel *ch, const struct fixture_set *set,
 	       bool coverage, FILE *out, struct test_counts *tc);
 
 #endif /* VCHAN_TESTCMD_H */
