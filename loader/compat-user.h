@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <linux/types.h>	/* __le16, __le32, __le64 */
+
 #include <openssl/sha.h>
 
 typedef uint8_t u8;
@@ -24,9 +26,6 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
-typedef uint16_t __le16;
-typedef uint32_t __le32;
-typedef uint64_t __le64;
 
 #define le16_to_cpu(x)	le16toh(x)
 #define le32_to_cpu(x)	le32toh(x)
