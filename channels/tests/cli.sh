@@ -186,6 +186,8 @@ if gen a && gen b; then
 	run verify-unsigned 1 "$VC" verify --cert "$T/a.crt" "$T/good.vch"
 	has verify-unsigned err "^$T/good.vch: offset [0-9]+: SIG_MISSING: "
 	run verify-nocert 2 "$VC" verify "$T/signed.vch"
+	run verify-nocertfile 2 "$VC" verify --cert "$T/none.crt" "$T/signed.vch"
+	run validate-nocertfile 2 "$VC" validate --cert "$T/none.crt" "$T/signed.vch"
 	run validate-req 1 "$VC" validate --require-signature "$T/good.vch" "$T/signed.vch"
 	lines validate-req err 1
 	has validate-req err "^$T/good.vch: offset [0-9]+: SIG_MISSING: "

@@ -268,7 +268,7 @@ static bool is_null(const yaml_node_t *n)
 
 	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
-	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(nulls); i++) {
 		if (scalar_is(n, nulls[i]))
 			return true;
 	}
@@ -431,8 +431,12 @@ static void compile_channel(struct src *s, yaml_node_t *m)
 
 /* ---- values and predicates ---- */
 
-enum { TY_U64 = 1 << VIGIL_FT_U64, TY_STR = 1 << VIGIL_FT_STR,
-       TY_PATH = 1 << VIGIL_FT_PATH, TY_ADDR = 1 << VIGIL_FT_ADDR };
+enum {
+	TY_U64 = 1 << VIGIL_FT_U64,
+	TY_STR = 1 << VIGIL_FT_STR,
+	TY_PATH = 1 << VIGIL_FT_PATH,
+	TY_ADDR = 1 << VIGIL_FT_ADDR,
+};
 #define TY_TEXT	(TY_STR | TY_PATH)
 #define TY_ANY	(TY_U64 | TY_TEXT | TY_ADDR)
 
@@ -582,7 +586,7 @@ static bool parse_modifiers(struct rule *r, yaml_node_t *key, size_t off,
 
 		while (off < klen && k[off] != '|')
 			off++;
-		for (i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(modifiers); i++) {
 			if (strlen(modifiers[i].name) == off - start &&
 			    !memcmp(modifiers[i].name, k + start, off - start))
 				m = &modifiers[i];
@@ -590,8 +594,7 @@ static bool parse_modifiers(struct rule *r, yaml_node_t *key, size_t off,
 		if (!m) {
 			struct sbuf b = { 0 };
 
-			for (i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]);
-			     i++)
+			for (i = 0; i < ARRAY_SIZE(modifiers); i++)
 				sb_addf(&b, "%s%s", i ? ", " : "",
 					modifiers[i].name);
 			diag_loc(r->s->c, &l, "unknown modifier '%.*s' (modifiers: %s)",
@@ -1158,7 +1161,7 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 	uint64_t id = 0;
 	size_t ri, first;
 
-	if (!check_mapping(s, m, "a rule", keys, sizeof(keys) / sizeof(keys[0])))
+	if (!check_mapping(s, m, "a rule", keys, ARRAY_SIZE(keys)))
 		return;
 	n = map_get(s, m, "id");
 	if (!n)
@@ -1200,11 +1203,13 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 		compile_tags(&r, n, &tags);
 	n = map_get(s, m, "event");
 	det = map_get(s, m, "detection");
+	if (is_scalar(n)) {
+		r.type = vigil_event_type_by_name(sval(n), slen(n));
+		r.ev = vigil_event_desc(r.type);
+	}
 	if (!n) {
 		rdiag(&r, m, "rule has no event");
-	} else if (!is_scalar(n) ||
-		   !(r.type = vigil_event_type_by_name(sval(n), slen(n))) ||
-		   !(r.ev = vigil_event_desc(r.type))) {
+	} else if (!r.ev) {
 		struct sbuf b = { 0 };
 		unsigned int t;
 

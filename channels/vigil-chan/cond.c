@@ -30,8 +30,7 @@ static bool is_keyword(const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cond_keywords) / sizeof(cond_keywords[0]);
-	     i++) {
+	for (i = 0; i < ARRAY_SIZE(cond_keywords); i++) {
 		if (strlen(cond_keywords[i]) == len &&
 		    !memcmp(cond_keywords[i], s, len))
 			return true;
@@ -43,8 +42,7 @@ static bool is_keyword_nocase(const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cond_keywords) / sizeof(cond_keywords[0]);
-	     i++) {
+	for (i = 0; i < ARRAY_SIZE(cond_keywords); i++) {
 		if (strlen(cond_keywords[i]) == len &&
 		    !strncasecmp(cond_keywords[i], s, len))
 			return true;

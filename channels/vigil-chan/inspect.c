@@ -208,6 +208,9 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("inspect", "expected one FILE");
+	if (lo.verify_ctx && check_readable("inspect", "--cert",
+					    lo.verify_ctx))
+		return VC_EXIT_USAGE;
 	if (load_channel_file(argv[optind], &lo, &ch, &raw, &raw_len, line,
 			      sizeof(line))) {
 		fprintf(stderr, "%s\n", line);

@@ -53,6 +53,9 @@ int cmd_sign(int argc, char **argv)
 		return usage_error("sign", "--key and --cert are required");
 	if (argc - optind != 1)
 		return usage_error("sign", "expected one FILE");
+	if (check_readable("sign", "--key", key) ||
+	    check_readable("sign", "--cert", cert))
+		return VC_EXIT_USAGE;
 	in = argv[optind];
 	if (!out)
 		out = in;
@@ -125,6 +128,8 @@ int cmd_verify(int argc, char **argv)
 		return usage_error("verify", "--cert is required");
 	if (argc - optind != 1)
 		return usage_error("verify", "expected one FILE");
+	if (check_readable("verify", "--cert", lo.verify_ctx))
+		return VC_EXIT_USAGE;
 	if (load_channel_file(argv[optind], &lo, &ch, NULL, NULL, line,
 			      sizeof(line))) {
 		fprintf(stderr, "%s\n", line);

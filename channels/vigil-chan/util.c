@@ -406,6 +406,14 @@ int load_channel_file(const char *path, const struct vigil_load_opts *opts,
 	return rc;
 }
 
+int check_readable(const char *cmd, const char *opt, const char *path)
+{
+	if (!access(path, R_OK))
+		return 0;
+	vc_err(cmd, "%s %s: %s", opt, path, strerror(errno));
+	return -1;
+}
+
 void vc_err(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -114,6 +114,12 @@ int load_channel_file(const char *path, const struct vigil_load_opts *opts,
 		      struct vigil_channel **ch, uint8_t **raw,
 		      size_t *raw_len, char *line, size_t linelen);
 
+/*
+ * A --cert (or --key) argument: 0 if the file can be read, else a message
+ * and -1 (the caller exits with VC_EXIT_USAGE).
+ */
+int check_readable(const char *cmd, const char *opt, const char *path);
+
 /* Print "vigil-chan CMD: message" to stderr. */
 void vc_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

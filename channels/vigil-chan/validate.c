@@ -47,6 +47,9 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("validate", "no files");
+	if (lo.verify_ctx && check_readable("validate", "--cert",
+					    lo.verify_ctx))
+		return VC_EXIT_USAGE;
 	for (i = optind; i < argc; i++) {
 		if (load_channel_file(argv[i], &lo, &ch, NULL, NULL, line,
 				      sizeof(line))) {
