@@ -216,6 +216,9 @@ static void test_header_fields(void **state)
 	hdr(f)->uncompressed_size = cpu_to_le32(VIGIL_MAX_UNCOMPRESSED_SIZE);
 	tu_reseal(f, flen);
 	load(f, flen, NULL, VIGIL_E_ZSTD_SIZE, VIGIL_CHAN_HEADER_SIZE);
+	hdr(f)->uncompressed_size = cpu_to_le32(24);
+	tu_reseal(f, flen);
+	load(f, flen, NULL, VIGIL_E_ZSTD_SIZE, VIGIL_CHAN_HEADER_SIZE);
 	free(f);
 }
 
