@@ -16,6 +16,7 @@
 
 #include "compile.h"
 #include "cond.h"
+#include "fields.h"
 #include "loader.h"
 #include "pbuf.h"
 #include "util.h"
@@ -461,21 +462,6 @@ static const struct modifier {
 	{ "all", 0, VIGIL_PRED_ALL, TY_ANY },
 };
 
-static const char *ftype_name(unsigned int t)
-{
-	switch (t) {
-	case VIGIL_FT_U64:
-		return "u64";
-	case VIGIL_FT_STR:
-		return "str";
-	case VIGIL_FT_PATH:
-		return "path";
-	case VIGIL_FT_ADDR:
-		return "addr";
-	}
-	return "?";
-}
-
 static void types_text(unsigned int types, struct sbuf *b)
 {
 	unsigned int t;
@@ -487,14 +473,6 @@ static void types_text(unsigned int types, struct sbuf *b)
 			first = false;
 		}
 	}
-}
-
-static void field_list(const struct vigil_event_desc *ev, struct sbuf *b)
-{
-	unsigned int i;
-
-	for (i = 0; i < ev->nfields; i++)
-		sb_addf(b, "%s%s", i ? ", " : "", ev->fields[i].name);
 }
 
 /* Parse one value of @p's field type into @v; false after a diagnostic. */
@@ -652,7 +630,7 @@ static struct pred *compile_pred(struct rule *r, yaml_node_t *key,
 	if (p->field < 0) {
 		struct sbuf b = { 0 };
 
-		field_list(r->ev, &b);
+		field_names(r->ev, &b);
 		rdiag(r, key, "field '%.*s' does not exist for event '%s' (fields: %s)",
 		      (int)flen, k, r->ev->name, sb_str(&b));
 		sb_free(&b);
@@ -1211,13 +1189,8 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 		rdiag(&r, m, "rule has no event");
 	} else if (!r.ev) {
 		struct sbuf b = { 0 };
-		unsigned int t;
 
-		for (t = 1; t <= VIGIL_EV_MAX; t++) {
-			if (vigil_event_desc(t))
-				sb_addf(&b, "%s%s", b.len ? ", " : "",
-					vigil_event_desc(t)->name);
-		}
+		event_names(&b);
 		rdiag(&r, n, "unknown event type '%s' (events: %s)",
 		      is_scalar(n) ? sval(n) : "", sb_str(&b));
 		sb_free(&b);

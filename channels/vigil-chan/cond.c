@@ -26,28 +26,27 @@ struct cparse {
 	struct cond_err *err;
 };
 
-static bool is_keyword(const char *s, size_t len)
+/* @s is a keyword, with or without regard to case */
+static bool keyword(const char *s, size_t len, bool nocase)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cond_keywords); i++) {
 		if (strlen(cond_keywords[i]) == len &&
-		    !memcmp(cond_keywords[i], s, len))
+		    !(nocase ? strncasecmp : strncmp)(cond_keywords[i], s, len))
 			return true;
 	}
 	return false;
 }
 
+static bool is_keyword(const char *s, size_t len)
+{
+	return keyword(s, len, false);
+}
+
 static bool is_keyword_nocase(const char *s, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cond_keywords); i++) {
-		if (strlen(cond_keywords[i]) == len &&
-		    !strncasecmp(cond_keywords[i], s, len))
-			return true;
-	}
-	return false;
+	return keyword(s, len, true);
 }
 
 bool cond_valid_name(const char *name, const char **why)

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vigil-chan fields: the schema's event types and their fields, as rules
- * name them.
+ * name them; and the same names for other commands' messages.
  */
 #include <getopt.h>
 #include <string.h>
 
 #include "cmds.h"
+#include "fields.h"
 #include "loader.h"
 #include "util.h"
 
-static const char *type_text(unsigned int t)
+const char *ftype_name(unsigned int type)
 {
-	switch (t) {
+	switch (type) {
 	case VIGIL_FT_U64:
 		return "u64";
 	case VIGIL_FT_STR:
@@ -25,6 +26,27 @@ static const char *type_text(unsigned int t)
 	return "?";
 }
 
+void event_names(struct sbuf *b)
+{
+	const char *sep = "";
+	unsigned int t;
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		if (vigil_event_desc(t)) {
+			sb_addf(b, "%s%s", sep, vigil_event_desc(t)->name);
+			sep = ", ";
+		}
+	}
+}
+
+void field_names(const struct vigil_event_desc *ev, struct sbuf *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < ev->nfields; i++)
+		sb_addf(b, "%s%s", i ? ", " : "", ev->fields[i].name);
+}
+
 static void print_event(unsigned int t, const struct vigil_event_desc *ev)
 {
 	unsigned int i;
@@ -32,7 +54,7 @@ static void print_event(unsigned int t, const struct vigil_event_desc *ev)
 	printf("%s (%u)\n", ev->name, t);
 	for (i = 0; i < ev->nfields; i++)
 		printf("\t%-14s %s\n", ev->fields[i].name,
-		       type_text(ev->fields[i].type));
+		       ftype_name(ev->fields[i].type));
 }
 
 int cmd_fields(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "fixture.h"
 #include "util.h"
 
@@ -83,7 +84,6 @@ static int parse_fields(json_object *fields, struct fixture *f,
 			size_t errlen)
 {
 	struct sbuf b = { 0 };
-	unsigned int i;
 	int idx;
 
 	if (!json_object_is_type(fields, json_type_object))
@@ -91,9 +91,7 @@ static int parse_fields(json_object *fields, struct fixture *f,
 	json_object_object_foreach(fields, key, val) {
 		idx = vigil_field_by_name(f->ev.type, key, strlen(key));
 		if (idx < 0) {
-			for (i = 0; i < ev->nfields; i++)
-				sb_addf(&b, "%s%s", i ? ", " : "",
-					ev->fields[i].name);
+			field_names(ev, &b);
 			ferr(err, errlen, "unknown field '%s' for event '%s' (fields: %s)",
 			     key, ev->name, sb_str(&b));
 			sb_free(&b);
@@ -194,11 +192,7 @@ int fixture_parse(const char *text, struct fixture *f, char *err,
 	if (!ev) {
 		struct sbuf b = { 0 };
 
-		for (t = 1; t <= VIGIL_EV_MAX; t++) {
-			if (vigil_event_desc(t))
-				sb_addf(&b, "%s%s", b.len ? ", " : "",
-					vigil_event_desc(t)->name);
-		}
+		event_names(&b);
 		ferr(err, errlen, "unknown event type '%s' (events: %s)", name,
 		     sb_str(&b));
 		sb_free(&b);
