@@ -87,13 +87,7 @@ static const u8 *pv_str(const struct vigil_pv *v, const struct vigil_strref *r)
 
 static bool pv_has_nul(const u8 *s, u32 len)
 {
-	u32 i;
-
-	for (i = 0; i < len; i++) {
-		if (!s[i])
-			return true;
-	}
-	return false;
+	return memchr(s, 0, len) != NULL;
 }
 
 /* A glob is malformed only if it ends in an escaping backslash. */
@@ -194,6 +188,10 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 				  "rule %u (id %u) node %u value %u: pattern length %u not in 1..%u",
 				  v->ri, v->rid, nj, vi, slen,
 				  VIGIL_MAX_PATTERN_LEN);
+	if (pv_has_nul(pv_str(v, &val->str), slen))
+		return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
+				  "rule %u (id %u) node %u value %u: pattern contains a NUL byte",
+				  v->ri, v->rid, nj, vi);
 	c = pv_str_cost(slen);
 	if (op == VIGIL_OP_GLOB) {
 		if (!pv_glob_ok(pv_str(v, &val->str), slen))

@@ -528,6 +528,10 @@ static void test_values(void **state)
 	s->str.len = 0;
 	check(p, len, VIGIL_E_VALUE, v + 12);
 	*s = ss;
+	p[tu_strtab_off(p) + le32_to_cpu(s->str.off) + 1] = '\0';	/* "s\0" */
+	check(p, len, VIGIL_E_VALUE, v + 8);
+	p[tu_strtab_off(p) + le32_to_cpu(s->str.off) + 1] = 'h';
+	check(p, len, VIGIL_E_OK, 0);
 	/* numeric values: no string */
 	v = tu_value_off(p, 3);
 	u->str.off = cpu_to_le32(1);
