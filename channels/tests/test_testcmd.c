@@ -213,7 +213,10 @@ static void expectations(void **state)
 	free(out);
 }
 
-/* Fixtures that make every predicate of rules 10 and 30 decisive. */
+/*
+ * Fixtures that make every predicate of rules 10 and 30 decisive both ways:
+ * one match, and for each predicate a miss due to it alone.
+ */
 #define FIX_10 \
 	"{\"event\": \"fifo\", \"fields\": {\"path\": \"/tmp/beacon\"}, \"expect\": [10]}\n" \
 	"{\"event\": \"fifo\", \"fields\": {\"path\": \"/var/beacon\"}, \"expect\": []}\n" \
@@ -231,9 +234,9 @@ static void coverage(void **state)
 	int bad;
 
 	/*
-	 * Rule 20 is only ever matched through sel_shell: sel_root never
-	 * decides anything, so the rule fails coverage although every
-	 * expectation holds.
+	 * Rule 20 is only ever matched through sel_shell and never missed:
+	 * sel_root decides nothing and sel_shell decides no miss, so the rule
+	 * fails coverage although every expectation holds.
 	 */
 	out = run(FIX_10 FIX_30
 		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"sh\", \"euid\": 1000}, \"expect\": [20]}\n"
@@ -244,34 +247,52 @@ static void coverage(void **state)
 	assert_non_null(strstr(out, "coverage: rule 10 (fifo): ok\n"));
 	assert_non_null(strstr(out, "coverage: rule 30 (connect): ok\n"));
 	assert_non_null(strstr(out, "coverage: rule 20 (exec):\n"
-			       "\tnode 1 never decides the result: euid: 0\n"
+			       "\tnode 0 decides no miss: comm: \"sh\"\n"
+			       "\tnode 1 decides no match: euid: 0\n"
+			       "\tnode 1 decides no miss: euid: 0\n"
 			       "coverage: rule 20 FAIL\n"));
 	free(out);
 
-	/* one more fixture where only sel_root holds: now it passes */
+	/* a match through sel_root alone still leaves no miss */
+	out = run(FIX_10 FIX_30
+		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"sh\", \"euid\": 1000}, \"expect\": [20]}\n"
+		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"ls\", \"euid\": 0}, \"expect\": [20]}\n",
+		  true, &tc, &bad);
+	assert_int_equal(tc.failed, 1);
+	assert_non_null(strstr(out, "coverage: rule 20 (exec):\n"
+			       "\tnode 0 decides no miss: comm: \"sh\"\n"
+			       "\tnode 1 decides no miss: euid: 0\n"
+			       "coverage: rule 20 FAIL\n"));
+	free(out);
+
+	/* and a miss where neither holds: now it passes */
 	out = run(FIX_10 FIX_30
 		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"sh\", \"euid\": 1000}, \"expect\": [20]}\n"
 		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"sh\", \"euid\": 0}, \"expect\": [20]}\n"
-		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"ls\", \"euid\": 0}, \"expect\": [20]}\n",
+		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"ls\", \"euid\": 0}, \"expect\": [20]}\n"
+		  "{\"event\": \"exec\", \"fields\": {\"comm\": \"ls\", \"euid\": 1000}, \"expect\": []}\n",
 		  true, &tc, &bad);
 	assert_int_equal(tc.failed, 0);
-	assert_int_equal(tc.passed, 10 + 3);
+	assert_int_equal(tc.passed, 11 + 3);
 	assert_non_null(strstr(out, "coverage: rule 20 (exec): ok\n"));
 	free(out);
 
 	/*
-	 * One matching fixture makes every predicate of an AND decisive;
-	 * rule 20 has no fixture at all, so nothing of it is covered.
+	 * One matching fixture makes every predicate of an AND decide a
+	 * match, but none a miss; rule 20 has no fixture at all.
 	 */
 	out = run("{\"event\": \"fifo\", \"fields\": {\"path\": \"/tmp/beacon\"}, \"expect\": [10]}\n"
 		  FIX_30, true, &tc, &bad);
-	assert_int_equal(tc.passed, 4 + 2);
-	assert_int_equal(tc.failed, 1);
-	assert_non_null(strstr(out, "coverage: rule 10 (fifo): ok\n"));
+	assert_int_equal(tc.passed, 4 + 1);
+	assert_int_equal(tc.failed, 2);
+	assert_non_null(strstr(out, "coverage: rule 10 (fifo):\n"
+			       "\tnode 0 decides no miss: path|startswith: \"/tmp/\"\n"));
 	assert_non_null(strstr(out, "coverage: rule 20 (exec):\n"
 			       "\tno fixture matches it\n"
-			       "\tnode 0 never decides the result: comm: \"sh\"\n"
-			       "\tnode 1 never decides the result: euid: 0\n"));
+			       "\tnode 0 decides no match: comm: \"sh\"\n"
+			       "\tnode 0 decides no miss: comm: \"sh\"\n"
+			       "\tnode 1 decides no match: euid: 0\n"
+			       "\tnode 1 decides no miss: euid: 0\n"));
 	free(out);
 
 	/* no match anywhere for rule 30: it cannot be covered */
@@ -280,7 +301,7 @@ static void coverage(void **state)
 		  true, &tc, &bad);
 	assert_non_null(strstr(out, "coverage: rule 30 (connect):\n"
 			       "\tno fixture matches it\n"
-			       "\tnode 1 never decides the result: dport|lt: 1024\n"));
+			       "\tnode 0 decides no match: daddr|cidr: 10.0.0.0/8\n"));
 	free(out);
 }
 

@@ -102,11 +102,19 @@ static bool run_fixture(const struct vigil_channel *ch, const struct dec *d,
 	return ok;
 }
 
-/* --coverage for rule @r; prints a line and returns whether it passed. */
+/*
+ * --coverage for rule @r; prints a line and returns whether it passed.
+ *
+ * A predicate is decisive for an event when flipping its value alone flips
+ * the rule's result.  Every predicate must be decisive both in a fixture
+ * the rule matches (the match depends on it) and in one it does not (the
+ * miss is due to it alone): each condition is shown to matter in both
+ * directions, so no rule passes its fixtures through a wildcard.
+ */
 static bool cover_rule(const struct vigil_channel *ch, const struct dec *d,
 		       uint32_t r, const struct fixture_set *set, FILE *out)
 {
-	bool *decisive, matched = false, ok;
+	bool *in_match, *in_miss, matched = false, ok;
 	struct sbuf b = { 0 };
 	struct dec_rule dr;
 	struct dec_node n;
@@ -115,9 +123,11 @@ static bool cover_rule(const struct vigil_channel *ch, const struct dec *d,
 	size_t k;
 
 	dec_rule(d, r, &dr);
-	decisive = xcalloc(dr.expr_count, sizeof(*decisive));
+	in_match = xcalloc(dr.expr_count, sizeof(*in_match));
+	in_miss = xcalloc(dr.expr_count, sizeof(*in_miss));
 	for (k = 0; k < set->n; k++) {
 		const struct vigil_event *ev = &set->v[k].ev;
+		bool *seen;
 		int base;
 
 		if (ev->type != dr.event_type)
@@ -127,11 +137,12 @@ static bool cover_rule(const struct vigil_channel *ch, const struct dec *d,
 			continue;
 		if (base)
 			matched = true;
+		seen = base ? in_match : in_miss;
 		for (j = 0; j < dr.expr_count; j++) {
 			dec_node(d, dr.expr_first + j, &n);
-			if (n.kind == VIGIL_NODE_PRED && !decisive[j] &&
+			if (n.kind == VIGIL_NODE_PRED && !seen[j] &&
 			    vigil_rule_eval(ch->rules, r, ev, (int)j) != base)
-				decisive[j] = true;
+				seen[j] = true;
 		}
 	}
 	sb_addf(&b, "coverage: rule %u (%s):", dr.id,
@@ -142,18 +153,26 @@ static bool cover_rule(const struct vigil_channel *ch, const struct dec *d,
 	}
 	for (j = 0; j < dr.expr_count; j++) {
 		dec_node(d, dr.expr_first + j, &n);
-		if (n.kind != VIGIL_NODE_PRED || decisive[j])
+		if (n.kind != VIGIL_NODE_PRED)
 			continue;
-		sb_addf(&b, "\n\tnode %u never decides the result: ", j);
-		dec_pred_text(d, dr.event_type, &n, &b);
-		bad++;
+		if (!in_match[j]) {
+			sb_addf(&b, "\n\tnode %u decides no match: ", j);
+			dec_pred_text(d, dr.event_type, &n, &b);
+			bad++;
+		}
+		if (!in_miss[j]) {
+			sb_addf(&b, "\n\tnode %u decides no miss: ", j);
+			dec_pred_text(d, dr.event_type, &n, &b);
+			bad++;
+		}
 	}
 	ok = !bad;
 	fprintf(out, "%s%s\n", sb_str(&b), ok ? " ok" : "");
 	if (!ok)
 		fprintf(out, "coverage: rule %u FAIL\n", dr.id);
 	sb_free(&b);
-	free(decisive);
+	free(in_match);
+	free(in_miss);
 	return ok;
 }
 
