@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * String operators of the matcher; see strmatch.h.
+ *
+ * Glob patterns are matched by simulating their NFA with one bit per
+ * state (shift-and).  Atoms are literal bytes and '?' (any byte); a '*'
+ * before atom j gives state j a self-loop on every byte instead of adding
+ * states, so "**" costs nothing and no input can make the matcher
+ * backtrack.  One text byte costs O(ceil(m / 64)) word operations, with at
+ * most VIGIL_GLOB_WORDS words since m <= VIGIL_MAX_PATTERN_LEN.
+ */
+#include "strmatch.h"
+
+/**
+ * vigil_fold_copy() - copy a string, folding ASCII upper case to lower
+ * @dst: destination, @len bytes
+ * @src: source, @len bytes
+ * @len: length
+ */
+void vigil_fold_copy(u8 *dst, const u8 *src, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		dst[i] = vigil_fold(src[i]);
+}
+
+/* Compare @n bytes of text @s with pattern @p (already folded if nocase). */
+static bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
+{
+	u32 i;
+
+	if (!nocase)
+		return !memcmp(s, p, n);
+	for (i = 0; i < n; i++) {
+		if (vigil_fold(s[i]) != p[i])
+			return false;
+	}
+	return true;
+}
+
+/**
+ * vigil_str_eq() - text equals pattern
+ * @s: text
+ * @n: its length
+ * @p: pattern, folded if @nocase
+ * @m: its length
+ * @nocase: compare ASCII case-insensitively
+ *
+ * Return: true if equal.
+ */
+bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
+{
+	return n == m && vigil_bytes_eq(s, p, n, nocase);
+}
+
+/**
+ * vigil_str_prefix() - text starts with pattern
+ * @s: text
+ * @n: its length
+ * @p: pattern, folded if @nocase
+ * @m: its length
+ * @nocase: compare ASCII case-insensitively
+ *
+ * Return: true if @s begins with @p.
+ */
+bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
+{
+	return n >= m && vigil_bytes_eq(s, p, m, nocase);
+}
+
+/**
+ * vigil_str_suffix() - text ends with pattern
+ * @s: text
+ * @n: its length
+ * @p: pattern, folded if @nocase
+ * @m: its length
+ * @nocase: compare ASCII case-insensitively
+ *
+ * Return: true if @s ends with @p.
+ */
+bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
+{
+	return n >= m && vigil_bytes_eq(s + (n - m), p, m, nocase);
+}
+
+/**
+ * vigil_kmp_build() - failure table of a substring pattern
+ * @p: pattern (folded if it is to be matched nocase)
+ * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ * @fail: out, @m entries: fail[i] is the length of the longest proper
+ *	border of p[0..i]; at most 255, so a byte holds it
+ */
+void vigil_kmp_build(const u8 *p, u32 m, u8 *fail)
+{
+	u32 i, k = 0;
+
+	if (!m)
+		return;
+	fail[0] = 0;
+	for (i = 1; i < m; i++) {
+		while (k && p[i] != p[k])
+			k = fail[k - 1];
+		if (p[i] == p[k])
+			k++;
+		fail[i] = k;
+	}
+}
+
+/**
+ * vigil_kmp_find() - text contains pattern (Knuth-Morris-Pratt)
+ * @s: text
+ * @n: its length
+ * @p: pattern, folded if @nocase
+ * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ * @fail: the table from vigil_kmp_build()
+ * @nocase: compare ASCII case-insensitively
+ *
+ * At most 2 * @n byte comparisons.
+ *
+ * Return: true if @p occurs in @s.
+ */
+bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
+		    bool nocase)
+{
+	u32 i, k = 0;
+
+	if (!m)
+		return true;
+	if (n < m)
+		return false;
+	for (i = 0; i < n; i++) {
+		u8 c = nocase ? vigil_fold(s[i]) : s[i];
+
+		while (k && c != p[k])
+			k = fail[k - 1];
+		if (c == p[k] && ++k == m)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Walk a glob pattern's atoms.  The caller loops
+ *	while (vigil_glob_next(p, m, &i, &star, &lit, &c))
+ * and gets for each atom whether a '*' preceded it, whether it is a
+ * literal (else '?'), and its byte; when it returns false, @star tells
+ * whether the pattern ends with a '*'.  A '\' escapes the next byte; a
+ * '\' that ends the pattern (malformed content) stands for itself.
+ */
+static bool vigil_glob_next(const u8 *p, u32 m, u32 *i, bool *star,
+			    bool *lit, u8 *c)
+{
+	*star = false;
+	while (*i < m && p[*i] == '*') {
+		*star = true;
+		(*i)++;
+	}
+	if (*i >= m)
+		return false;
+	*lit = p[*i] != '?';
+	if (p[*i] == '\\' && *i + 1 < m)
+		(*i)++;
+	*c = p[*i];
+	(*i)++;
+	return true;
+}
+
+static void vigil_glob_count(const u8 *p, u32 m, bool nocase, u32 *natoms,
+			     u64 bitmap[4])
+{
+	u32 i = 0, k = 0;
+	bool star, lit;
+	u8 c;
+
+	memset(bitmap, 0, 4 * sizeof(u64));
+	while (vigil_glob_next(p, m, &i, &star, &lit, &c)) {
+		if (lit) {
+			if (nocase)
+				c = vigil_fold(c);
+			bitmap[c >> 6] |= 1ULL << (c & 63);
+		}
+		k++;
+	}
+	*natoms = k;
+}
+
+/* Population count without relying on a CPU instruction or a libcall. */
+static inline u32 vigil_popcount64(u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (u32)((x * 0x0101010101010101ULL) >> 56);
+}
+
+static u32 vigil_glob_nclass(const u64 bitmap[4])
+{
+	return 1 + vigil_popcount64(bitmap[0]) + vigil_popcount64(bitmap[1]) +
+	       vigil_popcount64(bitmap[2]) + vigil_popcount64(bitmap[3]);
+}
+
+/**
+ * vigil_glob_size() - bytes of the compiled form of a glob pattern
+ * @p: pattern
+ * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ *
+ * The size does not depend on case folding only in that folding can merge
+ * classes; it is computed for the case-sensitive pattern, an upper bound.
+ *
+ * Return: size in bytes (a multiple of 8), or 0 if @m is over the cap.
+ */
+size_t vigil_glob_size(const u8 *p, u32 m)
+{
+	u64 bitmap[4];
+	u32 natoms, nwords;
+
+	if (m > VIGIL_MAX_PATTERN_LEN)
+		return 0;
+	vigil_glob_count(p, m, false, &natoms, bitmap);
+	nwords = (natoms + 63) / 64;
+	return sizeof(struct vigil_glob) +
+	       (size_t)nwords * (1 + vigil_glob_nclass(bitmap)) * sizeof(u64);
+}
+
+static inline u32 vigil_glob_class(const struct vigil_glob *g, u8 c)
+{
+	u64 w = g->bitmap[c >> 6], bit = 1ULL << (c & 63);
+
+	if (!(w & bit))
+		return 0;
+	return 1 + g->rank[c >> 6] + vigil_popcount64(w & (bit - 1));
+}
+
+/**
+ * vigil_glob_build() - compile a glob pattern
+ * @p: pattern: '*' any run, '?' any byte, '\' escapes the next byte
+ * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ * @nocase: match ASCII case-insensitively (literals are folded here)
+ * @g: out, vigil_glob_size(@p, @m) bytes, zeroed
+ */
+void vigil_glob_build(const u8 *p, u32 m, bool nocase, struct vigil_glob *g)
+{
+	u32 i = 0, k = 0, nw, w, cls;
+	u64 *star, *row;
+	bool st, lit;
+	u8 c;
+
+	vigil_glob_count(p, m, nocase, &k, g->bitmap);
+	nw = (k + 63) / 64;
+	g->natoms = k;
+	g->nwords = nw;
+	g->nclass = vigil_glob_nclass(g->bitmap);
+	g->rank[0] = 0;
+	for (w = 1; w < 4; w++)
+		g->rank[w] = g->rank[w - 1] +
+			     vigil_popcount64(g->bitmap[w - 1]);
+	star = g->data;
+	k = 0;
+	while (vigil_glob_next(p, m, &i, &st, &lit, &c)) {
+		/* a '*' before atom k loops on state k */
+		if (st) {
+			if (k)
+				star[(k - 1) / 64] |= 1ULL << ((k - 1) % 64);
+			else
+				g->star0 = 1;
+		}
+		if (lit) {
+			if (nocase)
+				c = vigil_fold(c);
+			cls = vigil_glob_class(g, c);
+			row = g->data + (size_t)nw * (1 + cls);
+			row[k / 64] |= 1ULL << (k % 64);
+		} else {
+			for (cls = 0; cls < g->nclass; cls++) {
+				row = g->data + (size_t)nw * (1 + cls);
+				row[k / 64] |= 1ULL << (k % 64);
+			}
+		}
+		k++;
+	}
+	/* vigil_glob_next() reports trailing stars when it runs out */
+	if (st) {
+		if (k)
+			star[(k - 1) / 64] |= 1ULL << ((k - 1) % 64);
+		else
+			g->star0 = 1;
+	}
+}
+
+/**
+ * vigil_glob_match() - text matches a compiled glob, entirely
+ * @g: from vigil_glob_build()
+ * @s: text
+ * @n: its length
+ * @nocase: fold the text (the pattern was built with nocase too)
+ *
+ * Return: true if the whole of @s matches.
+ */
+bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
+		      bool nocase)
+{
+	u64 d[VIGIL_GLOB_WORDS] = { 0 };
+	const u64 *star = g->data, *row;
+	u32 nw = g->nwords, k = g->natoms, i, w, lw;
+	u64 lb, carry, nd, any;
+	bool s0 = true, final_loops;
+
+	if (!k)
+		return g->star0 || !n;
+	if (nw > VIGIL_GLOB_WORDS)
+		return false;
+	lw = (k - 1) / 64;
+	lb = 1ULL << ((k - 1) % 64);
+	final_loops = star[lw] & lb;
+	for (i = 0; i < n; i++) {
+		u8 c = nocase ? vigil_fold(s[i]) : s[i];
+
+		row = g->data + (size_t)nw * (1 + vigil_glob_class(g, c));
+		carry = s0;
+		any = 0;
+		for (w = 0; w < nw; w++) {
+			nd = (((d[w] << 1) | carry) & row[w]) |
+			     (d[w] & star[w]);
+			carry = d[w] >> 63;
+			d[w] = nd;
+			any |= nd;
+		}
+		s0 = s0 && g->star0;
+		if (!any && !s0)
+			return false;
+		if (final_loops && (d[lw] & lb))
+			return true;
+	}
+	return d[lw] & lb;
+}
+
+/**
+ * vigil_glob_literal() - longest run of literal bytes a match must contain
+ * @p: glob pattern
+ * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ * @buf: out, the run with escapes removed; @m bytes of room
+ *
+ * Any text that matches the glob contains the run as a substring, so it
+ * can serve as a prefilter anchor.  The first of equally long runs wins.
+ *
+ * Return: length of the run, 0 if the pattern has no literal byte.
+ */
+u32 vigil_glob_literal(const u8 *p, u32 m, u8 *buf)
+{
+	u32 i = 0, start = 0, len = 0, best = 0, best_start = 0, at = 0;
+	bool star, lit;
+	u8 c;
+
+	/* decode into buf; runs are recorded by their place in buf */
+	while (vigil_glob_next(p, m, &i, &star, &lit, &c)) {
+		if (star || !lit) {
+			start = at;
+			len = 0;
+		}
+		if (!lit)
+			continue;
+		buf[at++] = c;
+		len++;
+		if (len > best) {
+			best = len;
+			best_start = start;
+		}
+	}
+	if (best_start)
+		memmove(buf, buf + best_start, best);
+	return best;
+}

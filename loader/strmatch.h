@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * String operators of the matcher: equality, prefix, suffix, substring
+ * (Knuth-Morris-Pratt) and glob (bit-parallel NFA).  Private to loader/.
+ *
+ * Every function here runs in time linear in the text: there is no
+ * backtracking.  Patterns are at most VIGIL_MAX_PATTERN_LEN bytes, which
+ * bounds the tables built for them.
+ *
+ * Case-insensitive ("nocase") matching is ASCII only.  The caller folds
+ * the pattern once (vigil_fold_copy()); the functions fold the text as
+ * they read it.
+ */
+#ifndef VIGIL_STRMATCH_H
+#define VIGIL_STRMATCH_H
+
+#include "compat.h"
+#include "limits.h"
+
+/**
+ * vigil_fold() - ASCII lower case of one byte
+ * @c: the byte
+ *
+ * Return: @c, with 'A'..'Z' mapped to 'a'..'z'.
+ */
+static inline u8 vigil_fold(u8 c)
+{
+	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
+}
+
+void vigil_fold_copy(u8 *dst, const u8 *src, u32 len);
+
+bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
+bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
+bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
+
+void vigil_kmp_build(const u8 *p, u32 m, u8 *fail);
+bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
+		    bool nocase);
+
+/* Words of a glob state vector: one bit per pattern atom. */
+#define VIGIL_GLOB_WORDS	((VIGIL_MAX_PATTERN_LEN + 63) / 64)
+
+/**
+ * struct vigil_glob - a compiled glob pattern
+ * @natoms: number of atoms (literal bytes and '?'); the NFA has states
+ *	0..@natoms, state j meaning "the first j atoms matched"
+ * @nwords: u64 words per state vector, ceil(@natoms / 64)
+ * @star0: state 0 has a self-loop (the pattern starts with '*')
+ * @nclass: byte classes: 0 for bytes that no literal atom names, then one
+ *	per distinct literal byte, in byte order
+ * @rank: number of literal bytes below 64 * i, for the class lookup
+ * @bitmap: the literal bytes (folded for a nocase pattern)
+ * @data: @nwords words of self-loop states (bit j - 1 for state j), then
+ *	@nclass rows of @nwords words: the states a byte of that class
+ *	may enter (bit j - 1: atom j - 1 accepts the byte)
+ */
+struct vigil_glob {
+	u16 natoms;
+	u8 nwords;
+	u8 star0;
+	u16 nclass;
+	u8 rank[4];
+	u64 bitmap[4];
+	u64 data[];
+};
+
+size_t vigil_glob_size(const u8 *p, u32 m);
+void vigil_glob_build(const u8 *p, u32 m, bool nocase, struct vigil_glob *g);
+bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
+		      bool nocase);
+u32 vigil_glob_literal(const u8 *p, u32 m, u8 *buf);
+
+#endif /* VIGIL_STRMATCH_H */

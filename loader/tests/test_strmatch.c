@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The matcher's string operators (strmatch.c): equality, prefix, suffix,
+ * KMP substring search and the bit-parallel glob, each against a naive
+ * reference on fixed and random inputs, plus the inputs that make
+ * backtracking matchers explode.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "strmatch.h"
+
+static u32 rnd_state = 12345;
+
+static u32 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static const u8 *U(const char *s)
+{
+	return (const u8 *)s;
+}
+
+/* Fold @s into a static buffer when nocase; the pattern side. */
+static const u8 *pat(const char *s, bool nocase)
+{
+	static u8 buf[2][VIGIL_MAX_PATTERN_LEN + 1];
+	static int which;
+	u8 *b = buf[which ^= 1];
+
+	if (!nocase)
+		return (const u8 *)s;
+	vigil_fold_copy(b, (const u8 *)s, strlen(s));
+	return b;
+}
+
+static void test_fold(void **state)
+{
+	u32 c;
+
+	for (c = 0; c < 256; c++) {
+		u8 want = c >= 'A' && c <= 'Z' ? c + 32 : c;
+
+		assert_int_equal(vigil_fold(c), want);
+	}
+}
+
+/* Text @s against pattern @p with one of the three comparisons. */
+static bool cmp3(int which, const char *s, const char *p, bool nocase)
+{
+	bool (*fn[])(const u8 *, u32, const u8 *, u32, bool) = {
+		vigil_str_eq, vigil_str_prefix, vigil_str_suffix,
+	};
+
+	return fn[which](U(s), strlen(s), pat(p, nocase), strlen(p), nocase);
+}
+
+#define EQ	0
+#define PRE	1
+#define SUF	2
+
+static void test_eq_prefix_suffix(void **state)
+{
+	assert_true(cmp3(EQ, "bash", "bash", false));
+	assert_false(cmp3(EQ, "bash", "bas", false));
+	assert_false(cmp3(EQ, "bas", "bash", false));
+	assert_false(cmp3(EQ, "BASH", "bash", false));
+	assert_true(cmp3(EQ, "BaSh", "bAsH", true));
+	assert_false(cmp3(EQ, "", "a", false));
+	/* only ASCII letters fold: 0xc4 and 0xe4 differ, as do @ and ` */
+	assert_false(cmp3(EQ, "\xc4", "\xe4", true));
+	assert_false(cmp3(EQ, "@", "`", true));
+
+	assert_true(cmp3(PRE, "/tmp/x", "/tmp/", false));
+	assert_true(cmp3(PRE, "/tmp/", "/tmp/", false));
+	assert_false(cmp3(PRE, "/tmp", "/tmp/", false));
+	assert_false(cmp3(PRE, "x/tmp/", "/tmp/", false));
+	assert_false(cmp3(PRE, "", "/", false));
+	assert_true(cmp3(PRE, "/TMP/x", "/tmp/", true));
+	assert_false(cmp3(PRE, "/TMP/x", "/tmp/", false));
+
+	assert_true(cmp3(SUF, "/bin/sh", "/sh", false));
+	assert_true(cmp3(SUF, "/sh", "/sh", false));
+	assert_false(cmp3(SUF, "sh", "/sh", false));
+	assert_false(cmp3(SUF, "/sh/", "/sh", false));
+	assert_true(cmp3(SUF, "X.SO", ".so", true));
+	assert_false(cmp3(SUF, "X.SO", ".so", false));
+}
+
+static bool naive_contains(const u8 *s, u32 n, const u8 *p, u32 m,
+			   bool nocase)
+{
+	u32 i, j;
+
+	for (i = 0; i + m <= n; i++) {
+		for (j = 0; j < m; j++) {
+			u8 c = nocase ? vigil_fold(s[i + j]) : s[i + j];
+
+			if (c != p[j])
+				break;
+		}
+		if (j == m)
+			return true;
+	}
+	return false;
+}
+
+static bool contains(const char *s, const char *p, bool nocase)
+{
+	u8 fail[VIGIL_MAX_PATTERN_LEN];
+	const u8 *pp = pat(p, nocase);
+
+	vigil_kmp_build(pp, strlen(p), fail);
+	return vigil_kmp_find(U(s), strlen(s), pp, strlen(p), fail, nocase);
+}
+
+static void test_contains(void **state)
+{
+	assert_true(contains("abc", "abc", false));
+	assert_true(contains("xxabc", "abc", false));	/* at the end */
+	assert_true(contains("abcxx", "abc", false));	/* at the start */
+	assert_true(contains("aabaabaaab", "aabaaab", false));
+	assert_false(contains("aabaabaab", "aabaaab", false));
+	assert_false(contains("", "a", false));
+	assert_false(contains("ab", "abc", false));
+	assert_true(contains("curl HTTP://x", "http://", true));
+	assert_false(contains("curl HTTP://x", "http://", false));
+	assert_true(contains("xAbAbAc", "ABABAC", true));
+}
+
+static void test_contains_random(void **state)
+{
+	u8 s[64], p[VIGIL_MAX_PATTERN_LEN], fail[VIGIL_MAX_PATTERN_LEN];
+	static const char alpha[] = "abAB";
+	u32 it, n, m, i;
+
+	for (it = 0; it < 20000; it++) {
+		bool nocase = it & 1;
+
+		n = rnd() % sizeof(s);
+		m = 1 + rnd() % 6;
+		for (i = 0; i < n; i++)
+			s[i] = alpha[rnd() % (nocase ? 4 : 2)];
+		for (i = 0; i < m; i++)
+			p[i] = alpha[rnd() % 2];
+		vigil_kmp_build(p, m, fail);
+		assert_int_equal(vigil_kmp_find(s, n, p, m, fail, nocase),
+				 naive_contains(s, n, p, m, nocase));
+	}
+	/* the longest pattern: the failure table entries reach 255 */
+	memset(p, 'a', sizeof(p));
+	vigil_kmp_build(p, sizeof(p), fail);
+	assert_int_equal(fail[sizeof(p) - 1], sizeof(p) - 1);
+}
+
+/*
+ * Reference glob: dynamic programming over (pattern position, text
+ * position), written from the specification independently of the NFA.
+ * ok[j] says whether the pattern consumed so far matches s[0..j).
+ */
+static bool ref_glob(const u8 *p, u32 m, const u8 *s, u32 n, bool nocase)
+{
+	bool *ok = calloc(n + 1, sizeof(bool)), *nx = calloc(n + 1, 1), r;
+	u32 i = 0, j;
+
+	assert_non_null(ok);
+	assert_non_null(nx);
+	ok[0] = true;
+	while (i < m) {
+		if (p[i] == '*') {
+			/* any run: reachable from any earlier position */
+			for (j = 1; j <= n; j++)
+				ok[j] = ok[j] || ok[j - 1];
+			i++;
+			continue;
+		}
+		bool any = p[i] == '?';
+		u8 c;
+
+		if (p[i] == '\\' && i + 1 < m)
+			i++;
+		c = nocase ? vigil_fold(p[i]) : p[i];
+		i++;
+		nx[0] = false;
+		for (j = 1; j <= n; j++) {
+			u8 t = nocase ? vigil_fold(s[j - 1]) : s[j - 1];
+
+			nx[j] = ok[j - 1] && (any || t == c);
+		}
+		memcpy(ok, nx, n + 1);
+	}
+	r = ok[n];
+	free(ok);
+	free(nx);
+	return r;
+}
+
+static struct vigil_glob *glob_new(const u8 *p, u32 m, bool nocase)
+{
+	size_t sz = vigil_glob_size(p, m);
+	struct vigil_glob *g;
+
+	assert_true(sz >= sizeof(*g));
+	assert_int_equal(sz % 8, 0);
+	g = calloc(1, sz);
+	assert_non_null(g);
+	vigil_glob_build(p, m, nocase, g);
+	return g;
+}
+
+static bool glob(const char *p, const char *s, bool nocase)
+{
+	struct vigil_glob *g = glob_new(U(p), strlen(p), nocase);
+	bool r = vigil_glob_match(g, U(s), strlen(s), nocase);
+
+	assert_int_equal(r, ref_glob(U(p), strlen(p), U(s), strlen(s), nocase));
+	free(g);
+	return r;
+}
+
+static void test_glob(void **state)
+{
+	assert_true(glob("*", "", false));
+	assert_true(glob("*", "anything", false));
+	assert_true(glob("**", "", false));
+	assert_true(glob("a", "a", false));
+	assert_false(glob("a", "", false));
+	assert_false(glob("a", "ab", false));
+	assert_true(glob("?", "x", false));
+	assert_false(glob("?", "", false));
+	assert_false(glob("?", "xy", false));
+	assert_true(glob("/tmp/*.sh", "/tmp/x.sh", false));
+	assert_true(glob("/tmp/*.sh", "/tmp/a/b/c.sh", false));	/* * spans / */
+	assert_true(glob("/tmp/*.sh", "/tmp/.sh", false));
+	assert_false(glob("/tmp/*.sh", "/tmp/x.shx", false));
+	assert_false(glob("/tmp/*.sh", "/var/tmp/x.sh", false));
+	assert_true(glob("/home/*/.ssh/authorized_keys",
+			 "/home/u/.ssh/authorized_keys", false));
+	assert_true(glob("*a**b*", "xxaxxbxx", false));	/* adjacent stars */
+	assert_true(glob("a***", "a", false));
+	assert_true(glob("***a", "a", false));
+	assert_true(glob("?*?", "ab", false));
+	assert_false(glob("?*?", "a", false));
+	assert_true(glob("a?c", "abc", false));
+	assert_true(glob("a?c", "a?c", false));
+	/* escapes */
+	assert_true(glob("a\\*b", "a*b", false));
+	assert_false(glob("a\\*b", "axb", false));
+	assert_true(glob("a\\?b", "a?b", false));
+	assert_false(glob("a\\?b", "axb", false));
+	assert_true(glob("a\\\\b", "a\\b", false));
+	assert_true(glob("\\a", "a", false));
+	assert_true(glob("*\\*", "xx*", false));
+	assert_false(glob("*\\*", "xx", false));
+	/* a lone trailing backslash (malformed content) is literal */
+	assert_true(glob("a\\", "a\\", false));
+	/* nocase */
+	assert_true(glob("/TMP/*.SH", "/tmp/X.sh", true));
+	assert_false(glob("/TMP/*.SH", "/tmp/X.sh", false));
+	assert_true(glob("*Beacon*", "xxBEACONxx", true));
+}
+
+/* Pattern and text bytes are arbitrary, NUL and 0xff included. */
+static void test_glob_bytes(void **state)
+{
+	static const u8 p[] = { 0xff, '*', 0x00, '?', 0x01 };
+	static const u8 s1[] = { 0xff, 0x00, 0x00, 0x7f, 0x01 };
+	static const u8 s2[] = { 0xff, 0x01, 0x7f, 0x01 };
+	struct vigil_glob *g = glob_new(p, sizeof(p), false);
+
+	assert_true(vigil_glob_match(g, s1, sizeof(s1), false));
+	assert_false(vigil_glob_match(g, s2, sizeof(s2), false));
+	free(g);
+}
+
+static void test_glob_random(void **state)
+{
+	static const char palpha[] = "ab*?\\A";
+	static const char salpha[] = "abAB*?\\";
+	u8 p[12], s[16];
+	u32 it, m, n, i;
+
+	for (it = 0; it < 200000; it++) {
+		bool nocase = it & 1;
+		struct vigil_glob *g;
+
+		m = 1 + rnd() % sizeof(p);
+		n = rnd() % sizeof(s);
+		for (i = 0; i < m; i++)
+			p[i] = palpha[rnd() % (sizeof(palpha) - 1)];
+		for (i = 0; i < n; i++)
+			s[i] = salpha[rnd() % (sizeof(salpha) - 1)];
+		g = glob_new(p, m, nocase);
+		if (vigil_glob_match(g, s, n, nocase) !=
+		    ref_glob(p, m, s, n, nocase))
+			fail_msg("glob '%.*s' on '%.*s' nocase %d", (int)m, p,
+				 (int)n, s, nocase);
+		free(g);
+	}
+}
+
+/* Patterns over 64 atoms use several state words. */
+static void test_glob_long(void **state)
+{
+	u8 p[VIGIL_MAX_PATTERN_LEN], s[600];
+	struct vigil_glob *g;
+	u32 i, it, m, n;
+
+	/* 256 atoms: '?' * 255 then 'z' */
+	memset(p, '?', sizeof(p));
+	p[sizeof(p) - 1] = 'z';
+	g = glob_new(p, sizeof(p), false);
+	assert_int_equal(g->natoms, 256);
+	assert_int_equal(g->nwords, 4);
+	memset(s, 'y', sizeof(s));
+	s[255] = 'z';
+	assert_true(vigil_glob_match(g, s, 256, false));
+	assert_false(vigil_glob_match(g, s, 255, false));
+	assert_false(vigil_glob_match(g, s, 257, false));
+	free(g);
+
+	/* random long patterns across word boundaries */
+	for (it = 0; it < 3000; it++) {
+		m = 60 + rnd() % 140;
+		n = rnd() % 300;
+		for (i = 0; i < m; i++) {
+			u32 r = rnd() % 16;
+
+			p[i] = r < 12 ? 'a' + r % 2 : r < 14 ? '?' : '*';
+		}
+		for (i = 0; i < n; i++)
+			s[i] = 'a' + rnd() % 2;
+		g = glob_new(p, m, false);
+		assert_true(g->nwords <= VIGIL_GLOB_WORDS);
+		if (vigil_glob_match(g, s, n, false) !=
+		    ref_glob(p, m, s, n, false))
+			fail_msg("long glob %u atoms on %u bytes", m, n);
+		free(g);
+	}
+}
+
+/*
+ * Inputs that take a backtracking matcher exponential time finish here
+ * in time linear in the text: 'aaaa...b' against '*a*a*a*...*c', the
+ * longest pattern against the longest field, many times.
+ */
+static void test_glob_pathological(void **state)
+{
+	u8 p[VIGIL_MAX_PATTERN_LEN], s[VIGIL_MAX_FIELD_LEN];
+	struct vigil_glob *g;
+	struct timespec t0, t1;
+	u32 i, m = 0;
+	double ms;
+
+	while (m + 2 < sizeof(p)) {
+		p[m++] = '*';
+		p[m++] = 'a';
+	}
+	p[m++] = '*';
+	p[m++] = 'c';
+	memset(s, 'a', sizeof(s));
+	s[sizeof(s) - 1] = 'b';
+	g = glob_new(p, m, false);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 100; i++)
+		assert_false(vigil_glob_match(g, s, sizeof(s), false));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	/* 100 x 4096 bytes x 4 words: well under a second even sanitised */
+	assert_true(ms < 2000);
+	s[sizeof(s) - 1] = 'c';
+	assert_true(vigil_glob_match(g, s, sizeof(s), false));
+	free(g);
+
+	/* and a short one the reference can still check */
+	assert_false(glob("*a*a*a*a*c", "aaaaaaaaaaaaaaaaaaaaaaaab", false));
+	assert_true(glob("*a*a*a*a*c", "aaaaaaaaaaaaaaaaaaaaaaaac", false));
+	assert_false(glob("*a*a*a*a*c", "aaac", false));
+}
+
+static u32 lit(const char *p, u8 *buf)
+{
+	return vigil_glob_literal(U(p), strlen(p), buf);
+}
+
+static void test_glob_literal(void **state)
+{
+	u8 buf[VIGIL_MAX_PATTERN_LEN];
+	u32 n;
+
+	n = lit("/home/*/.ssh/authorized_keys", buf);
+	assert_int_equal(n, strlen("/.ssh/authorized_keys"));
+	assert_memory_equal(buf, "/.ssh/authorized_keys", n);
+	n = lit("ab?cdef*g", buf);
+	assert_int_equal(n, 4);
+	assert_memory_equal(buf, "cdef", 4);
+	n = lit("a\\*b*x", buf);	/* escapes decoded */
+	assert_int_equal(n, 3);
+	assert_memory_equal(buf, "a*b", 3);
+	assert_int_equal(lit("*?*", buf), 0);
+	assert_int_equal(lit("*", buf), 0);
+	n = lit("ab*cd", buf);	/* first of equals */
+	assert_int_equal(n, 2);
+	assert_memory_equal(buf, "ab", 2);
+}
+
+/* The size of a glob does not grow with folding, and is bounded. */
+static void test_glob_size(void **state)
+{
+	u8 p[VIGIL_MAX_PATTERN_LEN + 1];
+	u32 i;
+
+	for (i = 0; i < sizeof(p); i++)
+		p[i] = i == '*' || i == '?' || i == '\\' ? 'x' : i;
+	/* 253 distinct literal bytes: 254 classes of 4 words */
+	assert_int_equal(vigil_glob_size(p, VIGIL_MAX_PATTERN_LEN),
+			 sizeof(struct vigil_glob) + 4 * (1 + 254) * 8);
+	assert_int_equal(vigil_glob_size(p, VIGIL_MAX_PATTERN_LEN + 1), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_eq_prefix_suffix),
+		cmocka_unit_test(test_contains),
+		cmocka_unit_test(test_contains_random),
+		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_glob_bytes),
+		cmocka_unit_test(test_glob_random),
+		cmocka_unit_test(test_glob_long),
+		cmocka_unit_test(test_glob_pathological),
+		cmocka_unit_test(test_glob_literal),
+		cmocka_unit_test(test_glob_size),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
