@@ -549,6 +549,17 @@ static void vt_expect_ids(struct kunit *test, const char *what,
 	}
 }
 
+/* Match @ev against @ch: exactly the rules @want match. */
+static void vt_match_ids(struct kunit *test, const struct vigil_channel *ch,
+			 const struct vigil_event *ev, const char *what,
+			 const u32 *want, unsigned int nwant)
+{
+	struct vt_hits h = {};
+	int rc = vigil_match(ch->rules, ev, vt_collect, &h);
+
+	vt_expect_ids(test, what, &h, rc, want, nwant);
+}
+
 #define VT_STR(s)	((struct vigil_str){ .ptr = (s), .len = sizeof(s) - 1 })
 
 /*
@@ -565,41 +576,28 @@ static void vigil_match_events(struct kunit *test)
 	static const u32 want_py[] = { 291002 };
 	struct vigil_channel *ch;
 	struct vigil_event *ev;
-	struct vt_hits *h;
 
 	vt_need(test, vigil_kunit_channels_count, "shipped channels");
 	ch = vt_channel(test, 291);
 	KUNIT_ASSERT_NOT_NULL(test, ch);
 	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
-	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
-	KUNIT_ASSERT_NOT_NULL(test, h);
 
 	vigil_fill_fifo(ev, 4121, 4121, 4117, 33, 33, VT_STR("mkfifo"),
 			VT_STR("/tmp/f"), 010666);
-	vt_expect_ids(test, "mkfifo /tmp/f", h,
-		      vigil_match(ch->rules, ev, vt_collect, h), want_f,
-		      ARRAY_SIZE(want_f));
-
-	memset(h, 0, sizeof(*h));
+	vt_match_ids(test, ch, ev, "mkfifo /tmp/f", want_f,
+		     ARRAY_SIZE(want_f));
 	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
 			VT_STR("/dev/shm/f"), 010666);
-	vt_expect_ids(test, "mkfifo /dev/shm/f", h,
-		      vigil_match(ch->rules, ev, vt_collect, h), want_shm,
-		      ARRAY_SIZE(want_shm));
-
-	memset(h, 0, sizeof(*h));
+	vt_match_ids(test, ch, ev, "mkfifo /dev/shm/f", want_shm,
+		     ARRAY_SIZE(want_shm));
 	vigil_fill_fifo(ev, 4121, 4121, 4117, 33, 33, VT_STR("mkfifo"),
 			VT_STR("/home/www/f"), 010666);
-	vt_expect_ids(test, "mkfifo /home/www/f", h,
-		      vigil_match(ch->rules, ev, vt_collect, h), NULL, 0);
-
-	memset(h, 0, sizeof(*h));
+	vt_match_ids(test, ch, ev, "mkfifo /home/www/f", NULL, 0);
 	vigil_fill_fifo(ev, 7301, 7301, 7290, 33, 33, VT_STR("python3"),
 			VT_STR("/tmp/tmpk3j9_d0s/cmd"), 010600);
-	vt_expect_ids(test, "python3 /tmp/tmpk3j9_d0s/cmd", h,
-		      vigil_match(ch->rules, ev, vt_collect, h), want_py,
-		      ARRAY_SIZE(want_py));
+	vt_match_ids(test, ch, ev, "python3 /tmp/tmpk3j9_d0s/cmd", want_py,
+		     ARRAY_SIZE(want_py));
 
 	/* a callback that says stop ends matching after the first rule */
 	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
