@@ -571,11 +571,20 @@ static void vt_match_ids(struct kunit *test, const struct vigil_channel *ch,
  */
 static void vigil_match_events(struct kunit *test)
 {
-	static const u32 want_f[] = { 291001 };
-	static const u32 want_shm[] = { 291001, 291005 };
-	static const u32 want_py[] = { 291002 };
+	static const struct {
+		const char *comm, *path;
+		u64 uid, mode;
+		u32 want[2];
+		unsigned int nwant;
+	} cases[] = {
+		{ "mkfifo", "/tmp/f", 33, 010666, { 291001 }, 1 },
+		{ "mkfifo", "/dev/shm/f", 1001, 010666, { 291001, 291005 }, 2 },
+		{ "mkfifo", "/home/www/f", 33, 010666, {}, 0 },
+		{ "python3", "/tmp/tmpk3j9_d0s/cmd", 33, 010600, { 291002 }, 1 },
+	};
 	struct vigil_channel *ch;
 	struct vigil_event *ev;
+	unsigned int i;
 
 	vt_need(test, vigil_kunit_channels_count, "shipped channels");
 	ch = vt_channel(test, 291);
@@ -583,21 +592,19 @@ static void vigil_match_events(struct kunit *test)
 	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
 
-	vigil_fill_fifo(ev, 4121, 4121, 4117, 33, 33, VT_STR("mkfifo"),
-			VT_STR("/tmp/f"), 010666);
-	vt_match_ids(test, ch, ev, "mkfifo /tmp/f", want_f,
-		     ARRAY_SIZE(want_f));
-	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
-			VT_STR("/dev/shm/f"), 010666);
-	vt_match_ids(test, ch, ev, "mkfifo /dev/shm/f", want_shm,
-		     ARRAY_SIZE(want_shm));
-	vigil_fill_fifo(ev, 4121, 4121, 4117, 33, 33, VT_STR("mkfifo"),
-			VT_STR("/home/www/f"), 010666);
-	vt_match_ids(test, ch, ev, "mkfifo /home/www/f", NULL, 0);
-	vigil_fill_fifo(ev, 7301, 7301, 7290, 33, 33, VT_STR("python3"),
-			VT_STR("/tmp/tmpk3j9_d0s/cmd"), 010600);
-	vt_match_ids(test, ch, ev, "python3 /tmp/tmpk3j9_d0s/cmd", want_py,
-		     ARRAY_SIZE(want_py));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vigil_str comm = {
+			cases[i].comm, strlen(cases[i].comm)
+		};
+		struct vigil_str path = {
+			cases[i].path, strlen(cases[i].path)
+		};
+
+		vigil_fill_fifo(ev, 4121 + i, 4121 + i, 4117, cases[i].uid,
+				cases[i].uid, comm, path, cases[i].mode);
+		vt_match_ids(test, ch, ev, cases[i].path, cases[i].want,
+			     cases[i].nwant);
+	}
 
 	/* a callback that says stop ends matching after the first rule */
 	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
