@@ -225,9 +225,10 @@ static void vigil_error_names(struct kunit *test)
  * and check the loader's contract: an error leaves *@out NULL and fills
  * @err; the input is never written.
  */
-static int vt_load(struct kunit *test, const char *what, const u8 *data,
-		   size_t len, struct vigil_channel **out,
-		   struct vigil_error *err)
+static int vt_load_opts(struct kunit *test, const char *what,
+			const u8 *data, size_t len,
+			const struct vigil_load_opts *opts,
+			struct vigil_channel **out, struct vigil_error *err)
 {
 	u8 *copy = kvmalloc(len, GFP_KERNEL);
 	int rc;
@@ -236,7 +237,7 @@ static int vt_load(struct kunit *test, const char *what, const u8 *data,
 	memcpy(copy, data, len);
 	*out = ERR_PTR(-EFAULT);
 	memset(err, 0, sizeof(*err));
-	rc = vigil_channel_load(copy, len, NULL, out, err);
+	rc = vigil_channel_load(copy, len, opts, out, err);
 	KUNIT_EXPECT_EQ_MSG(test, memcmp(copy, data, len), 0,
 			    "%s: the loader wrote to its input", what);
 	kvfree(copy);
@@ -255,6 +256,13 @@ static int vt_load(struct kunit *test, const char *what, const u8 *data,
 		*out = NULL;
 	}
 	return rc;
+}
+
+static int vt_load(struct kunit *test, const char *what, const u8 *data,
+		   size_t len, struct vigil_channel **out,
+		   struct vigil_error *err)
+{
+	return vt_load_opts(test, what, data, len, NULL, out, err);
 }
 
 /*
@@ -464,6 +472,82 @@ static void vigil_flip_sweep(struct kunit *test)
 	}
 	vt_need(test, files, "valid files");
 	kunit_info(test, "%zu flipped bytes in %u files\n", n, files);
+}
+
+struct vt_verify {
+	int ret;
+	unsigned int calls;
+	size_t len, sig_len;
+};
+
+static int vt_verify_fn(void *ctx, const void *data, size_t len,
+			const void *sig, size_t sig_len)
+{
+	struct vt_verify *v = ctx;
+
+	v->calls++;
+	v->len = len;
+	v->sig_len = sig_len;
+	return v->ret;
+}
+
+/*
+ * The signature policy: a required signature must be there, a verifier
+ * sees exactly the header and frame and the PKCS#7 blob, and its verdict
+ * decides.
+ */
+static void vigil_signature_policy(struct kunit *test)
+{
+	const struct vigil_kunit_file *f;
+	unsigned int i, nsigned = 0;
+
+	for (i = 0; (f = vt_valid_file(i)); i++) {
+		u8 *buf = vt_bytes(test, f);
+		size_t end = vt_unsigned_len(buf, f->len);
+		bool is_signed = end < f->len;
+		struct vt_verify v = {};
+		struct vigil_load_opts opts = { .require_signature = true };
+		struct vigil_channel *ch;
+		struct vigil_error err;
+		int rc;
+
+		nsigned += is_signed;
+		rc = vt_load_opts(test, f->name, buf, f->len, &opts, &ch, &err);
+		KUNIT_EXPECT_EQ_MSG(test, rc, is_signed ? VIGIL_E_OK :
+				    VIGIL_E_SIG_MISSING, "%s: %s", f->name,
+				    err.msg);
+		if (ch) {
+			KUNIT_EXPECT_TRUE(test, ch->signed_);
+			KUNIT_EXPECT_FALSE(test, ch->sig_verified);
+			vigil_channel_free(ch);
+		}
+
+		opts.verify = vt_verify_fn;
+		opts.verify_ctx = &v;
+		rc = vt_load_opts(test, f->name, buf, f->len, &opts, &ch, &err);
+		KUNIT_EXPECT_EQ_MSG(test, rc, is_signed ? VIGIL_E_OK :
+				    VIGIL_E_SIG_MISSING, "%s: %s", f->name,
+				    err.msg);
+		KUNIT_EXPECT_EQ(test, v.calls, is_signed ? 1U : 0U);
+		if (ch) {
+			KUNIT_EXPECT_TRUE(test, ch->sig_verified);
+			KUNIT_EXPECT_EQ(test, v.len, end);
+			KUNIT_EXPECT_EQ(test, v.sig_len, f->len - end -
+					sizeof(struct vigil_sig_trailer) -
+					VIGIL_SIG_MARKER_LEN);
+			vigil_channel_free(ch);
+		}
+
+		/* a verifier that refuses: signed files are rejected */
+		v.ret = -EKEYREJECTED;
+		opts.require_signature = false;
+		rc = vt_load_opts(test, f->name, buf, f->len, &opts, &ch, &err);
+		KUNIT_EXPECT_EQ_MSG(test, rc, is_signed ? VIGIL_E_SIG_BAD :
+				    VIGIL_E_OK, "%s: %s", f->name, err.msg);
+		vigil_channel_free(ch);
+		kvfree(buf);
+	}
+	vt_need(test, nsigned, "signed valid files");
 }
 
 static int vt_stop(void *ctx, const struct vigil_match *m)
@@ -800,6 +884,7 @@ static struct kunit_case vigil_loader_cases[] = {
 	KUNIT_CASE(vigil_corpus_replay),
 	KUNIT_CASE(vigil_truncation_sweep),
 	KUNIT_CASE(vigil_flip_sweep),
+	KUNIT_CASE(vigil_signature_policy),
 	KUNIT_CASE(vigil_match_events),
 	KUNIT_CASE(vigil_fixture_replay),
 	KUNIT_CASE(vigil_match_bad_event),
