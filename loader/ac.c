@@ -2,135 +2,149 @@
 /*
  * Aho-Corasick automaton for the prefilter; see ac.h.
  *
- * Building takes time linear in the total pattern length (times the
- * longest pattern for the radix sort): the patterns are sorted with an LSD
- * radix sort, inserted into a trie in that order (so a node's children are
- * created in byte order and the shared prefix with the previous pattern is
- * the only lookup needed), renumbered breadth-first, and given their
- * failure links level by level.
+ * Building takes time linear in the total pattern length, in two steps.
+ * The folded patterns are sorted (MSD radix sort, small ranges by
+ * insertion).  Then the automaton is grown breadth-first straight into its
+ * final layout: each state stands for a range of the sorted patterns that
+ * share its prefix, and its children are the runs of that range with the
+ * same next byte, appended in byte order.  A state's failure link is
+ * computed when its turn comes, from shallower states that are complete.
+ * No intermediate trie is built and nothing is renumbered.
  */
 #include "ac.h"
 #include "strmatch.h"
 
 unsigned int vigil_compile_fail_nth;
 
-/* Temporary trie, numbered in creation (depth-first) order. */
-struct vigil_ac_tmp {
-	u32 *first;	/* first child or VIGIL_AC_NONE */
-	u32 *last;	/* last child or VIGIL_AC_NONE */
-	u32 *next;	/* next sibling or VIGIL_AC_NONE */
-	u32 *term;	/* terminal number or VIGIL_AC_NONE */
-	u32 *order;	/* breadth-first order: order[new] = old */
-	u32 *path;	/* nodes of the previous pattern, by depth */
-	u32 *parent;	/* parent, new numbering */
-	u8 *label;
-	u32 *idx;	/* pattern order, sorted */
-	u32 *idx2;
-	u32 *cnt;	/* 257 radix buckets */
+struct vigil_ac_key {
+	u32 off;
+	u32 len;
 };
 
-static u8 vigil_ac_key(const struct vigil_ac_pat *p, u32 pos)
+/* Build state, one allocation. */
+struct vigil_ac_tmp {
+	struct vigil_ac_key *keys;	/* per pattern: its folded bytes */
+	u8 *kbuf;			/* the folded bytes */
+	u32 *idx;			/* patterns, sorted */
+	u32 *idx2;			/* radix scratch */
+	u32 *stack;			/* radix work list: lo, hi, depth */
+	u32 *lo;			/* per state: its range of idx[] */
+	u32 *hi;
+	u32 *parent;			/* per state */
+	u16 *depth;			/* per state */
+	struct vigil_ac_key *skeys;	/* the keys in sorted order */
+	u8 *sbuf;			/* their bytes, in that order */
+	u32 cnt[257];			/* radix buckets, zero between uses */
+};
+
+/* Byte @d of key @k as a radix digit: 0 past the end, else 1 + byte. */
+static u32 vigil_ac_digit(const struct vigil_ac_tmp *t, u32 k, u32 d)
 {
-	return vigil_fold(p->s[pos]);
+	const struct vigil_ac_key *key = &t->keys[k];
+
+	return d < key->len ? 1 + t->kbuf[key->off + d] : 0;
 }
 
-/* Sort pattern indexes by folded content: shorter first on a tie. */
-static void vigil_ac_sort(const struct vigil_ac_pat *pats, u32 n, u32 maxlen,
-			  struct vigil_ac_tmp *t)
+/* Key order from byte @d on: bytes, then the shorter first. */
+static bool vigil_ac_less(const struct vigil_ac_tmp *t, u32 a, u32 b, u32 d)
 {
-	u32 *src = t->idx, *dst = t->idx2, *tmp;
-	u32 i, pos, b, sum;
+	const struct vigil_ac_key *ka = &t->keys[a], *kb = &t->keys[b];
+	const u8 *pa = t->kbuf + ka->off, *pb = t->kbuf + kb->off;
+	u32 n = min(ka->len, kb->len);
+
+	for (; d < n; d++) {
+		if (pa[d] != pb[d])
+			return pa[d] < pb[d];
+	}
+	return ka->len < kb->len;
+}
+
+/*
+ * Sort the patterns: MSD radix sort with an explicit work list, small
+ * ranges by insertion.  Each pattern is looked at about once per byte of
+ * its distinguishing prefix.  The pending ranges are disjoint and hold at
+ * least two patterns each, so the list never holds more than n / 2.
+ */
+static void vigil_ac_sort(struct vigil_ac_tmp *t, u32 n)
+{
+	u32 *idx = t->idx, *tmp = t->idx2, *cnt = t->cnt, *stk = t->stack;
+	u32 sp = 0, lo, hi, d, i, j, b, sum, x, bmin, bmax, start;
 
 	for (i = 0; i < n; i++)
-		src[i] = i;
-	for (pos = maxlen; pos-- > 0;) {
-		memset(t->cnt, 0, 258 * sizeof(u32));
-		for (i = 0; i < n; i++) {
-			const struct vigil_ac_pat *p = &pats[src[i]];
-
-			b = pos < p->len ? 1 + vigil_ac_key(p, pos) : 0;
-			t->cnt[b + 1]++;
-		}
-		for (b = 0, sum = 0; b < 258; b++) {
-			sum += t->cnt[b];
-			t->cnt[b] = sum;
-		}
-		for (i = 0; i < n; i++) {
-			const struct vigil_ac_pat *p = &pats[src[i]];
-
-			b = pos < p->len ? 1 + vigil_ac_key(p, pos) : 0;
-			dst[t->cnt[b]++] = src[i];
-		}
-		tmp = src;
-		src = dst;
-		dst = tmp;
+		idx[i] = i;
+	if (n > 1) {
+		stk[sp++] = 0;
+		stk[sp++] = n;
+		stk[sp++] = 0;
 	}
-	if (src != t->idx)
-		memcpy(t->idx, src, n * sizeof(u32));
+	while (sp) {
+		d = stk[--sp];
+		hi = stk[--sp];
+		lo = stk[--sp];
+		if (hi - lo <= 8) {
+			for (i = lo + 1; i < hi; i++) {
+				x = idx[i];
+				for (j = i; j > lo && vigil_ac_less(t, x, idx[j - 1],
+								   d); j--)
+					idx[j] = idx[j - 1];
+				idx[j] = x;
+			}
+			continue;
+		}
+		/* cnt[] is all zero between ranges: only [bmin, bmax] is used */
+		bmin = 256;
+		bmax = 0;
+		for (i = lo; i < hi; i++) {
+			b = vigil_ac_digit(t, idx[i], d);
+			cnt[b]++;
+			bmin = min(bmin, b);
+			bmax = max(bmax, b);
+		}
+		for (b = bmin, sum = lo; b <= bmax; b++) {
+			x = cnt[b];
+			cnt[b] = sum;
+			sum += x;
+		}
+		for (i = lo; i < hi; i++)
+			tmp[cnt[vigil_ac_digit(t, idx[i], d)]++] = idx[i];
+		memcpy(idx + lo, tmp + lo, (hi - lo) * sizeof(u32));
+		/* cnt[b] is now the end of bucket b; bucket 0 is all equal */
+		for (b = bmin, start = lo; b <= bmax; b++) {
+			if (b && cnt[b] - start > 1) {
+				stk[sp++] = start;
+				stk[sp++] = cnt[b];
+				stk[sp++] = d + 1;
+			}
+			start = cnt[b];
+			cnt[b] = 0;
+		}
+	}
 }
 
-/* Insert the sorted patterns; returns the number of nodes. */
-static u32 vigil_ac_trie(const struct vigil_ac_pat *pats, u32 n,
-			 struct vigil_ac_tmp *t, u32 *term, u32 *nterm)
-{
-	u32 *path = t->path;
-	const struct vigil_ac_pat *prev = NULL;
-	u32 nn = 1, nt = 0, i, d, lcp, node, x;
-
-	t->first[0] = VIGIL_AC_NONE;
-	t->last[0] = VIGIL_AC_NONE;
-	t->next[0] = VIGIL_AC_NONE;
-	t->term[0] = VIGIL_AC_NONE;
-	t->label[0] = 0;
-	path[0] = 0;
-	for (i = 0; i < n; i++) {
-		const struct vigil_ac_pat *p = &pats[t->idx[i]];
-
-		lcp = 0;
-		if (prev) {
-			while (lcp < p->len && lcp < prev->len &&
-			       vigil_ac_key(p, lcp) == vigil_ac_key(prev, lcp))
-				lcp++;
-		}
-		for (d = lcp; d < p->len; d++) {
-			node = path[d];
-			x = nn++;
-			t->first[x] = VIGIL_AC_NONE;
-			t->last[x] = VIGIL_AC_NONE;
-			t->next[x] = VIGIL_AC_NONE;
-			t->term[x] = VIGIL_AC_NONE;
-			t->label[x] = vigil_ac_key(p, d);
-			if (t->last[node] == VIGIL_AC_NONE)
-				t->first[node] = x;
-			else
-				t->next[t->last[node]] = x;
-			t->last[node] = x;
-			path[d + 1] = x;
-		}
-		node = path[p->len];
-		if (t->term[node] == VIGIL_AC_NONE)
-			t->term[node] = nt++;
-		term[t->idx[i]] = t->term[node];
-		prev = p;
-	}
-	*nterm = nt;
-	return nn;
-}
-
+/*
+ * Child of state @s on byte @c.  Most states have one child or a few: a
+ * scan; wider ones a binary search written so that it does not branch on
+ * the data.
+ */
 static u32 vigil_ac_child(const struct vigil_ac_node *nodes, u32 s, u8 c)
 {
 	const struct vigil_ac_node *n = &nodes[s];
-	u32 lo = n->child, hi = n->child + n->nchild, mid;
+	const struct vigil_ac_node *base = &nodes[n->child];
+	u32 len = n->nchild, half;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (nodes[mid].label < c)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (len <= 4) {
+		for (; len; len--, base++) {
+			if (base->label == c)
+				return base - nodes;
+		}
+		return VIGIL_AC_NONE;
 	}
-	return lo < n->child + n->nchild && nodes[lo].label == c ?
-	       lo : VIGIL_AC_NONE;
+	while (len > 1) {
+		half = len / 2;
+		base = base[half - 1].label < c ? base + half : base;
+		len -= half;
+	}
+	return base->label == c ? base - nodes : VIGIL_AC_NONE;
 }
 
 /* Transition of the complete automaton (failure links followed). */
@@ -148,39 +162,104 @@ static u32 vigil_ac_step(const struct vigil_ac *ac, u32 s, u8 c)
 	}
 }
 
-/* Lay the trie out breadth-first into @ac and link it. */
-static void vigil_ac_layout(struct vigil_ac *ac, struct vigil_ac_tmp *t)
+/* States and distinct patterns of the sorted set. */
+static void vigil_ac_count(const struct vigil_ac_tmp *t, u32 n, u32 *nn,
+			   u32 *nterm)
+{
+	const struct vigil_ac_key *k, *prev = NULL;
+	u32 i, lcp;
+
+	*nn = 1;
+	*nterm = 0;
+	for (i = 0; i < n; i++, prev = k) {
+		k = &t->skeys[i];
+		lcp = 0;
+		if (prev) {
+			u32 m = min(k->len, prev->len);
+			const u8 *a = t->sbuf + k->off, *b = t->sbuf + prev->off;
+
+			while (lcp < m && a[lcp] == b[lcp])
+				lcp++;
+		}
+		*nn += k->len - lcp;
+		if (!prev || lcp != k->len || k->len != prev->len)
+			(*nterm)++;
+	}
+}
+
+/* Byte @d of the pattern at sorted position @i. */
+static u8 vigil_ac_byte(const struct vigil_ac_tmp *t, u32 i, u32 d)
+{
+	return t->sbuf[t->skeys[i].off + d];
+}
+
+/* Lay the keys out in sorted order, so that growing reads them in order. */
+static void vigil_ac_resort(struct vigil_ac_tmp *t, u32 n)
+{
+	u32 i, at = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct vigil_ac_key *k = &t->keys[t->idx[i]];
+
+		t->skeys[i].off = at;
+		t->skeys[i].len = k->len;
+		memcpy(t->sbuf + at, t->kbuf + k->off, k->len);
+		at += k->len;
+	}
+}
+
+/* Grow the automaton breadth-first (see the top of this file). */
+static void vigil_ac_grow(struct vigil_ac *ac, struct vigil_ac_tmp *t,
+			  u32 *term)
 {
 	struct vigil_ac_node *nodes = ac->nodes;
-	u32 head, tail = 1, old, x, v, p, f, tn;
+	u16 *depth = t->depth;
+	u32 nn = 1, nt = 0, v, i, j, d, hi, f, tn, x;
+	u8 c;
 
-	t->order[0] = 0;
-	t->parent[0] = 0;
-	for (head = 0; head < tail; head++) {
-		old = t->order[head];
-		nodes[head].child = tail;
-		nodes[head].nchild = 0;
-		for (x = t->first[old]; x != VIGIL_AC_NONE; x = t->next[x]) {
-			t->parent[tail] = head;
-			nodes[tail].label = t->label[x];
-			t->order[tail++] = x;
-			nodes[head].nchild++;
-		}
-	}
-	for (x = 0; x < nodes[0].nchild; x++)
-		ac->root[nodes[1 + x].label] = 1 + x;
-	nodes[0].fail = 0;
+	t->lo[0] = 0;
+	depth[0] = 0;
 	nodes[0].out = VIGIL_AC_NONE;
-	for (v = 1; v < ac->nnodes; v++) {
-		p = t->parent[v];
-		f = p ? vigil_ac_step(ac, nodes[p].fail, nodes[v].label) : 0;
-		nodes[v].fail = f;
-		tn = t->term[t->order[v]];
-		if (tn != VIGIL_AC_NONE) {
-			ac->term_next[tn] = nodes[f].out;
-			nodes[v].out = tn;
-		} else {
+	for (v = 0; v < nn; v++) {
+		d = depth[v];
+		i = t->lo[v];
+		hi = t->hi[v];
+		/* the patterns that end here come first in the range */
+		tn = VIGIL_AC_NONE;
+		for (; i < hi && t->skeys[i].len == d; i++) {
+			if (tn == VIGIL_AC_NONE)
+				tn = nt++;
+			term[t->idx[i]] = tn;
+		}
+		if (v) {
+			/* failure link: every shallower state is complete */
+			f = t->parent[v] ? vigil_ac_step(ac,
+							 nodes[t->parent[v]].fail,
+							 nodes[v].label) : 0;
+			nodes[v].fail = f;
 			nodes[v].out = nodes[f].out;
+			if (tn != VIGIL_AC_NONE) {
+				ac->term_next[tn] = nodes[f].out;
+				nodes[v].out = tn;
+			}
+		}
+		/* children: the runs of the range with the same next byte */
+		nodes[v].child = nn;
+		for (; i < hi; i = j) {
+			c = vigil_ac_byte(t, i, d);
+			for (j = i + 1; j < hi && vigil_ac_byte(t, j, d) == c; j++)
+				;
+			x = nn++;
+			nodes[x].label = c;
+			t->lo[x] = i;
+			t->hi[x] = j;
+			t->parent[x] = v;
+			depth[x] = d + 1;
+			nodes[v].nchild++;
+		}
+		if (!v) {
+			for (x = 0; x < nodes[0].nchild; x++)
+				ac->root[nodes[1 + x].label] = 1 + x;
 		}
 	}
 }
@@ -201,9 +280,9 @@ static void vigil_ac_layout(struct vigil_ac *ac, struct vigil_ac_tmp *t)
 int vigil_ac_build(const struct vigil_ac_pat *pats, u32 n, u32 *term,
 		   struct vigil_ac **out)
 {
-	struct vigil_ac_tmp t;
+	struct vigil_ac_tmp *t;
 	struct vigil_ac *ac = NULL;
-	u32 i, maxlen = 0, total = 1, nn, nterm;
+	u32 i, total = 1, nn, nterm, at = 0;
 	size_t tsz, asz;
 	u8 *mem;
 	int ret = -ENOMEM;
@@ -212,31 +291,43 @@ int vigil_ac_build(const struct vigil_ac_pat *pats, u32 n, u32 *term,
 	for (i = 0; i < n; i++) {
 		if (!pats[i].len || pats[i].len > VIGIL_AC_MAX_PAT)
 			return -EINVAL;
-		maxlen = max(maxlen, pats[i].len);
 		total += pats[i].len;
 		if (total > (1U << 26))
 			return -EINVAL;
 	}
-	/* 7 u32 arrays and the labels per node, 2 per pattern, buckets */
-	tsz = (size_t)total * (7 * sizeof(u32) + 1) + (size_t)n * 8 +
-	      (258 + VIGIL_AC_MAX_PAT + 1) * sizeof(u32);
+	/*
+	 * Per state (at most total): range, parent, depth; per pattern:
+	 * two keys, two orders, the work list; the folded bytes twice.
+	 */
+	tsz = sizeof(*t) + (size_t)total * (3 * sizeof(u32) + sizeof(u16)) +
+	      (size_t)n * (2 * sizeof(struct vigil_ac_key) + 2 * sizeof(u32)) +
+	      (size_t)3 * (n / 2 + 1) * sizeof(u32) + 2 * (size_t)total;
 	mem = vigil_compile_alloc(tsz);
 	if (!mem)
 		return -ENOMEM;
-	t.first = (u32 *)mem;
-	t.last = t.first + total;
-	t.next = t.last + total;
-	t.term = t.next + total;
-	t.order = t.term + total;
-	t.parent = t.order + total;
-	t.cnt = t.parent + total;
-	t.path = t.cnt + 258;
-	t.idx = t.path + VIGIL_AC_MAX_PAT + 1;
-	t.idx2 = t.idx + n;
-	t.label = (u8 *)(t.idx2 + n);
+	t = (struct vigil_ac_tmp *)mem;
+	t->keys = (struct vigil_ac_key *)(t + 1);
+	t->skeys = t->keys + n;
+	t->idx = (u32 *)(t->skeys + n);
+	t->idx2 = t->idx + n;
+	t->stack = t->idx2 + n;
+	t->lo = t->stack + 3 * (n / 2 + 1);
+	t->hi = t->lo + total;
+	t->parent = t->hi + total;
+	t->depth = (u16 *)(t->parent + total);
+	t->kbuf = (u8 *)(t->depth + total);
+	t->sbuf = t->kbuf + total;
 
-	vigil_ac_sort(pats, n, maxlen, &t);
-	nn = vigil_ac_trie(pats, n, &t, term, &nterm);
+	for (i = 0; i < n; i++) {
+		t->keys[i].off = at;
+		t->keys[i].len = pats[i].len;
+		vigil_fold_copy(t->kbuf + at, pats[i].s, pats[i].len);
+		at += pats[i].len;
+	}
+	vigil_ac_sort(t, n);
+	vigil_ac_resort(t, n);
+	vigil_ac_count(t, n, &nn, &nterm);
+	t->hi[0] = n;
 
 	asz = sizeof(*ac) + (size_t)nn * sizeof(struct vigil_ac_node) +
 	      (size_t)nterm * sizeof(u32);
@@ -248,7 +339,7 @@ int vigil_ac_build(const struct vigil_ac_pat *pats, u32 n, u32 *term,
 	ac->nterm = nterm;
 	ac->nodes = (struct vigil_ac_node *)(ac + 1);
 	ac->term_next = (u32 *)(ac->nodes + nn);
-	vigil_ac_layout(ac, &t);
+	vigil_ac_grow(ac, t, term);
 	*out = ac;
 	ret = 0;
 out:

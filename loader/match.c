@@ -63,10 +63,9 @@ static bool vr_num_op(u8 op, u64 x, u64 y)
 	return false;
 }
 
-static bool vr_addr_op(u8 op, const u8 *a, const struct vr_val *v)
+static bool vr_addr_op(const u8 *a, const struct vr_val *v)
 {
-	u32 bits = op == VIGIL_OP_CIDR && v->num < 128 ? (u32)v->num : 128;
-	u32 full = bits / 8, rest = bits % 8;
+	u32 bits = min(v->len, 128U), full = bits / 8, rest = bits % 8;
 	u8 mask;
 
 	if (memcmp(a, v->s, full))
@@ -90,11 +89,10 @@ static bool vr_str_op(const struct vigil_ruleset *rs, const struct vr_insn *in,
 	case VIGIL_OP_SUFFIX:
 		return vigil_str_suffix(s, n, v->s, v->len, nocase);
 	case VIGIL_OP_CONTAINS:
-		return vigil_kmp_find(s, n, v->s, v->len, rs->pool + v->aux,
+		return vigil_kmp_find(s, n, v->s, v->len, v->s + v->len,
 				      nocase);
 	case VIGIL_OP_GLOB:
-		return vigil_glob_match((const void *)(rs->pool + v->aux), s,
-					n, nocase);
+		return vigil_glob_match(v->glob, s, n, nocase);
 	}
 	return false;
 }
@@ -120,7 +118,7 @@ static bool vr_pred(const struct vigil_ruleset *rs, const struct vr_insn *in,
 			r = vr_num_op(in->op, fv->num, v->num);
 			break;
 		case VIGIL_FT_ADDR:
-			r = vr_addr_op(in->op, fv->addr.a, v);
+			r = vr_addr_op(fv->addr.a, v);
 			break;
 		default:
 			r = vr_str_op(rs, in, v, s, n);

@@ -3,10 +3,13 @@
  * Compiling a validated payload into the in-memory rule set: see
  * ruleset.h for the form, match.c for its use.
  *
- * The payload has passed vigil_payload_validate(), but this file still
- * checks every index and length it uses (a cheap second look), so no
- * payload can make it read out of bounds.  Building is all or nothing:
- * on any failure everything allocated so far is freed.
+ * One pass over the rules translates each rule's nodes into instructions,
+ * prepares its values and derives its anchors; then the anchors are
+ * grouped into the prefilter's automata and tables.  The payload has
+ * passed vigil_payload_validate(), but the pass still checks every index,
+ * length and count it uses (cheaply, as it goes), so no payload can make
+ * it read or write out of bounds.  Building is all or nothing: on any
+ * failure everything allocated so far is freed.
  */
 #include "errmsg.h"
 #include "ruleset.h"
@@ -23,6 +26,10 @@
  */
 #define VR_WEIGHT_NUM	40U
 
+/* Pool chunks grow from the first size to the last, doubling. */
+#define VR_CHUNK_FIRST	1024U
+#define VR_CHUNK_MAX	(64U << 10)
+
 struct vr_src {
 	const struct vigil_rule_rec *rules;
 	const struct vigil_node_rec *nodes;
@@ -36,22 +43,22 @@ struct vr_src {
 
 /**
  * struct vr_anchor - one anchor of one rule, while compiling
+ * @lit: string anchors: the literal (payload or pool; folded later)
+ * @num: u64 anchors: the value
  * @rule: rule index
- * @val: the value (index in vigil_ruleset.vals) that gives it
  * @out: output id, once the indexes are built
- * @field: field index
- * @kind: VR_ANCHOR_*
- * @type: event type of the rule
- * @op: operator of the predicate
+ * @key: (event type * VIGIL_MAX_FIELDS + field) * 2 + kind
+ * @len: string anchors: length of @lit
  */
 struct vr_anchor {
+	union {
+		const u8 *lit;
+		u64 num;
+	};
 	u32 rule;
-	u32 val;
 	u32 out;
-	u16 field;
-	u8 kind;
-	u8 type;
-	u8 op;
+	u16 key;
+	u8 len;
 };
 
 /* An anchor set on the compile-time expression stack. */
@@ -61,20 +68,39 @@ struct vr_aset {
 	bool ok;	/* false: not anchorable */
 };
 
+/* The literal each value of the predicate being compiled anchors. */
+struct vr_lit {
+	const u8 *s;
+	u32 len;
+};
+
 struct vr_build {
 	struct vigil_ruleset *rs;
 	struct vr_src src;
 	struct vigil_error *err;
-	size_t pool_size;
-	size_t pool_used;
-	u32 nvals;
-	u32 ninsns;
+	const struct vigil_event_desc *desc[VIGIL_EV_MAX + 1];
+	u32 insn_at;
+	u32 val_at;
+	u8 *pool;		/* free space of the current chunk */
+	size_t pool_left;
+	size_t chunk_next;
 	struct vr_anchor *anchors;
 	u32 nanchors;
-	u8 pstack[VIGIL_MAX_RULE_NODES];
-	struct vr_aset aset[VIGIL_MAX_RULE_NODES];
-	u8 lit[VIGIL_MAX_PATTERN_LEN];
+	u8 pstack[VIGIL_MAX_EXPR_DEPTH + 1];
+	struct vr_aset aset[VIGIL_MAX_EXPR_DEPTH + 1];
+	struct vr_lit lit[VIGIL_MAX_PRED_VALUES];
 	u32 cnt[VR_NKEYS + 1];
+};
+
+/* Pool chunk header; 16 bytes keep the data 8-byte aligned. */
+struct vr_chunk {
+	struct vr_chunk *next;
+	size_t size;
+};
+
+/* 64 / L for a literal of L bytes, L up to VIGIL_ANCHOR_MAX */
+static const u8 vr_weight[] = {
+	0, 64, 32, 21, 16, 12, 10, 9, 8, 7, 6, 5, 5, 4, 4, 4, 4,
 };
 
 static size_t vr_align8(size_t n)
@@ -111,28 +137,46 @@ static bool vr_op_ok(u8 op, u8 ftype)
 	return false;
 }
 
-/* Bytes of pool a value needs, or -1 if the value is unusable. */
-static long vr_value_pool(const struct vr_src *src, u8 op, u8 flags,
-			  u8 ftype, const struct vigil_value_rec *v)
+static void *vr_alloc(struct vigil_ruleset *rs, size_t n, size_t size)
 {
-	u32 off = le32_to_cpu(v->str.off), len = le32_to_cpu(v->str.len);
-	size_t n = 0;
+	size_t bytes;
+	void *p;
 
-	if (ftype == VIGIL_FT_U64)
-		return 0;
-	if (off > src->strtab_size || len > src->strtab_size - off)
-		return -1;
-	if (ftype == VIGIL_FT_ADDR)
-		return len == 16 && le64_to_cpu(v->num) <= 128 ? 0 : -1;
-	if (!len || len > VIGIL_MAX_PATTERN_LEN)
-		return -1;
-	if (op == VIGIL_OP_GLOB)
-		return vigil_glob_size(src->strtab + off, len);
-	if (flags & VIGIL_PRED_NOCASE)
-		n += vr_align8(len);
-	if (op == VIGIL_OP_CONTAINS)
-		n += vr_align8(len);
-	return n;
+	if (check_mul_overflow(n ? n : 1, size, &bytes))
+		return NULL;
+	p = vigil_compile_alloc(bytes);
+	if (p)
+		rs->mem += bytes;
+	return p;
+}
+
+/* @n bytes of pool, 8-byte aligned and zeroed; NULL if out of memory. */
+static void *vr_pool(struct vr_build *b, size_t n)
+{
+	struct vigil_ruleset *rs = b->rs;
+	struct vr_chunk *c;
+	size_t sz;
+	void *p;
+
+	n = vr_align8(n);
+	if (b->pool_left < n) {
+		sz = max(b->chunk_next, n + sizeof(*c));
+		c = vigil_compile_alloc(sz);
+		if (!c)
+			return NULL;
+		c->next = rs->chunks;
+		c->size = sz;
+		rs->chunks = c;
+		rs->mem += sz;
+		b->pool = (u8 *)(c + 1);
+		b->pool_left = sz - sizeof(*c);
+		if (b->chunk_next < VR_CHUNK_MAX)
+			b->chunk_next *= 2;
+	}
+	p = b->pool;
+	b->pool += n;
+	b->pool_left -= n;
+	return p;
 }
 
 static int vr_bad(struct vr_build *b, int code, u32 r, u32 node,
@@ -144,176 +188,109 @@ static int vr_bad(struct vr_build *b, int code, u32 r, u32 node,
 			  "rule %u (id %u) node %u: %s", r, id, node, what);
 }
 
-/* Check one predicate node and count what it needs. */
-static int vr_check_pred(struct vr_build *b, u32 r, u32 i,
-			 const struct vigil_event_desc *desc,
-			 const struct vigil_node_rec *nd)
+/*
+ * Check and prepare one value of predicate @in; record the literal it
+ * anchors in @lit (length 0: none).  Return: 0, a VIGIL_E_* class, or
+ * -ENOMEM.
+ */
+static int vr_prep_value(struct vr_build *b, const struct vr_insn *in,
+			 const struct vigil_value_rec *rec, struct vr_val *v,
+			 struct vr_lit *lit)
 {
-	const struct vr_src *src = &b->src;
-	u32 field = le16_to_cpu(nd->field), argc = le16_to_cpu(nd->argc);
-	u32 arg = le32_to_cpu(nd->arg), k;
-	u8 ftype;
-	long sz;
-
-	if (field >= desc->nfields)
-		return vr_bad(b, VIGIL_E_FIELD, r, i, "field out of range");
-	ftype = desc->fields[field].type;
-	if (!vr_op_ok(nd->op, ftype))
-		return vr_bad(b, VIGIL_E_TYPE, r, i, "operator/type");
-	if (nd->flags & ~VIGIL_PRED_FLAGS_KNOWN)
-		return vr_bad(b, VIGIL_E_EXPR, r, i, "unknown flags");
-	if (!argc || argc > VIGIL_MAX_PRED_VALUES || arg > src->nvalues ||
-	    argc > src->nvalues - arg)
-		return vr_bad(b, VIGIL_E_VALUE, r, i, "value range");
-	for (k = 0; k < argc; k++) {
-		sz = vr_value_pool(src, nd->op, nd->flags, ftype,
-				   &src->values[arg + k]);
-		if (sz < 0)
-			return vr_bad(b, VIGIL_E_VALUE, r, i, "bad value");
-		b->pool_size += sz;
-	}
-	b->nvals += argc;
-	if (b->nvals > VIGIL_MAX_VALUES * 2)
-		return vr_bad(b, VIGIL_E_COUNT_CAP, r, i, "too many values");
-	return 0;
-}
-
-/* First pass: check the structure and size the arrays. */
-static int vr_check(struct vr_build *b)
-{
-	const struct vr_src *src = &b->src;
-	const struct vigil_event_desc *desc;
-	u32 r, i, first, cnt, depth, argc;
-	int ret;
-
-	for (r = 0; r < src->nrules; r++) {
-		const struct vigil_rule_rec *rec = &src->rules[r];
-
-		desc = vigil_event_desc(le16_to_cpu(rec->event_type));
-		if (!desc)
-			return vr_bad(b, VIGIL_E_EVENT_TYPE, r, 0, "event type");
-		first = le32_to_cpu(rec->expr_first);
-		cnt = le32_to_cpu(rec->expr_count);
-		if (!cnt || cnt > VIGIL_MAX_RULE_NODES || first > src->nnodes ||
-		    cnt > src->nnodes - first)
-			return vr_bad(b, VIGIL_E_EXPR, r, 0, "node range");
-		depth = 0;
-		for (i = 0; i < cnt; i++) {
-			const struct vigil_node_rec *nd = &src->nodes[first + i];
-
-			argc = le16_to_cpu(nd->argc);
-			switch (nd->kind) {
-			case VIGIL_NODE_PRED:
-				ret = vr_check_pred(b, r, i, desc, nd);
-				if (ret)
-					return ret;
-				depth++;
-				break;
-			case VIGIL_NODE_AND:
-			case VIGIL_NODE_OR:
-				if (argc < 2 || argc > depth)
-					return vr_bad(b, VIGIL_E_EXPR, r, i,
-						      "operand count");
-				depth -= argc - 1;
-				break;
-			case VIGIL_NODE_NOT:
-				if (argc != 1 || !depth)
-					return vr_bad(b, VIGIL_E_EXPR, r, i,
-						      "operand count");
-				break;
-			default:
-				return vr_bad(b, VIGIL_E_EXPR, r, i,
-					      "node kind");
-			}
-			if (depth > VIGIL_MAX_EXPR_DEPTH)
-				return vr_bad(b, VIGIL_E_DEPTH, r, i,
-					      "too deep");
-		}
-		if (depth != 1)
-			return vr_bad(b, VIGIL_E_EXPR, r, cnt - 1,
-				      "does not leave one value");
-		b->ninsns += cnt;
-	}
-	return 0;
-}
-
-/* Prepare one value for its operator; advances the pool. */
-static void vr_prep_value(struct vr_build *b, const struct vr_insn *in,
-			  const struct vigil_value_rec *rec, struct vr_val *v)
-{
-	u8 *pool = b->rs->pool;
+	u32 off = le32_to_cpu(rec->str.off), len = le32_to_cpu(rec->str.len);
 	bool nocase = in->flags & VIGIL_PRED_NOCASE;
-	long sz = vr_value_pool(&b->src, in->op, in->flags, in->ftype, rec);
+	const struct vr_src *src = &b->src;
+	struct vigil_glob_info gi;
+	const u8 *p;
+	u8 *copy;
 
-	v->num = le64_to_cpu(rec->num);
-	if (in->ftype == VIGIL_FT_U64)
-		return;
-	v->s = b->src.strtab + le32_to_cpu(rec->str.off);
-	v->len = le32_to_cpu(rec->str.len);
-	if (in->ftype == VIGIL_FT_ADDR)
-		return;
+	lit->len = 0;
+	if (in->ftype == VIGIL_FT_U64) {
+		v->num = le64_to_cpu(rec->num);
+		return 0;
+	}
+	if (off > src->strtab_size || len > src->strtab_size - off)
+		return VIGIL_E_STRREF;
+	p = src->strtab + off;
+	if (in->ftype == VIGIL_FT_ADDR) {
+		if (len != 16 || le64_to_cpu(rec->num) > 128)
+			return VIGIL_E_VALUE;
+		v->s = p;
+		v->len = in->op == VIGIL_OP_CIDR ? le64_to_cpu(rec->num) : 128;
+		return 0;
+	}
+	if (!len || len > VIGIL_MAX_PATTERN_LEN)
+		return VIGIL_E_VALUE;
+	v->len = len;
 	if (in->op == VIGIL_OP_GLOB) {
-		v->aux = b->pool_used;
-		vigil_glob_build(v->s, v->len, nocase,
-				 (struct vigil_glob *)(pool + b->pool_used));
-		b->pool_used += sz;
-		return;
+		vigil_glob_scan(p, len, nocase, &gi);
+		v->glob = vr_pool(b, gi.size);
+		if (!v->glob)
+			return -ENOMEM;
+		vigil_glob_build(p, len, nocase, &gi, (void *)v->glob);
+		lit->s = p + gi.lit_start;
+		lit->len = gi.lit_len;
+		if (gi.lit_end - gi.lit_start != gi.lit_len) {
+			/* escapes in the run: anchor an unescaped copy */
+			copy = vr_pool(b, gi.lit_len);
+			if (!copy)
+				return -ENOMEM;
+			vigil_glob_unescape(p, gi.lit_start, gi.lit_end, copy);
+			lit->s = copy;
+		}
+		return 0;
 	}
-	if (nocase) {
-		vigil_fold_copy(pool + b->pool_used, v->s, v->len);
-		v->s = pool + b->pool_used;
-		b->pool_used += vr_align8(v->len);
-	}
-	if (in->op == VIGIL_OP_CONTAINS) {
-		v->aux = b->pool_used;
-		vigil_kmp_build(v->s, v->len, pool + b->pool_used);
-		b->pool_used += vr_align8(v->len);
-	}
-}
-
-/* The literal a value anchors, for its weight and the automaton. */
-static u32 vr_literal(struct vr_build *b, u8 op, const struct vr_val *v,
-		      const u8 **lit)
-{
-	u32 len;
-
-	if (op == VIGIL_OP_GLOB) {
-		len = vigil_glob_literal(v->s, v->len, b->lit);
-		*lit = b->lit;
-	} else {
-		len = v->len;
-		*lit = v->s;
-	}
-	if (len > VIGIL_ANCHOR_MAX) {
-		*lit += len - VIGIL_ANCHOR_MAX;
-		len = VIGIL_ANCHOR_MAX;
-	}
-	return len;
+	lit->s = p;
+	lit->len = len;
+	v->s = p;
+	if (!nocase && in->op != VIGIL_OP_CONTAINS)
+		return 0;
+	/* contains: the pattern, then its failure table */
+	copy = vr_pool(b, in->op == VIGIL_OP_CONTAINS ? 2 * len : len);
+	if (!copy)
+		return -ENOMEM;
+	if (nocase)
+		vigil_fold_copy(copy, p, len);
+	else
+		memcpy(copy, p, len);
+	if (in->op == VIGIL_OP_CONTAINS)
+		vigil_kmp_build(copy, len, copy + len);
+	v->s = copy;
+	return 0;
 }
 
 static void vr_push_anchor(struct vr_build *b, u32 rule,
-			   const struct vr_insn *in, u32 val, u8 kind)
+			   const struct vr_insn *in, u32 k, u8 kind)
 {
 	struct vr_anchor *a = &b->anchors[b->nanchors++];
+	u32 len;
 
 	a->rule = rule;
-	a->val = val;
-	a->out = 0;
-	a->field = in->field;
-	a->kind = kind;
-	a->type = b->rs->rules[rule].type;
-	a->op = in->op;
+	a->key = ((u32)b->rs->rules[rule].type * VIGIL_MAX_FIELDS +
+		  in->field) * 2 + kind;
+	if (kind == VR_ANCHOR_NUM) {
+		a->num = b->rs->vals[in->val + k].num;
+		a->len = 0;
+		return;
+	}
+	len = b->lit[k].len;
+	a->lit = b->lit[k].s;
+	if (len > VIGIL_ANCHOR_MAX) {
+		a->lit += len - VIGIL_ANCHOR_MAX;
+		len = VIGIL_ANCHOR_MAX;
+	}
+	a->len = len;
 }
 
-/* The anchor set of one predicate. */
+/* The anchor set of one predicate (its literals are in b->lit). */
 static void vr_anchor_pred(struct vr_build *b, u32 rule,
 			   const struct vr_insn *in, struct vr_aset *set)
 {
 	bool all = in->flags & VIGIL_PRED_ALL;
 	u32 k, w, best = 0, bestw = 0;
-	const u8 *lit;
 	u8 kind;
 
+	BUILD_BUG_ON(ARRAY_SIZE(vr_weight) != VIGIL_ANCHOR_MAX + 1);
 	set->start = b->nanchors;
 	set->weight = 0;
 	set->ok = false;
@@ -324,13 +301,10 @@ static void vr_anchor_pred(struct vr_build *b, u32 rule,
 	else
 		return;
 	for (k = 0; k < in->argc; k++) {
-		if (kind == VR_ANCHOR_NUM) {
+		if (kind == VR_ANCHOR_NUM)
 			w = VR_WEIGHT_NUM;
-		} else {
-			w = vr_literal(b, in->op, &b->rs->vals[in->val + k],
-				       &lit);
-			w = w ? 64 / w : 0;
-		}
+		else
+			w = vr_weight[min(b->lit[k].len, VIGIL_ANCHOR_MAX)];
 		if (all) {
 			/* one value that must match is enough */
 			if (w && (!bestw || w < bestw)) {
@@ -344,13 +318,13 @@ static void vr_anchor_pred(struct vr_build *b, u32 rule,
 			b->nanchors = set->start;
 			return;
 		}
-		vr_push_anchor(b, rule, in, in->val + k, kind);
+		vr_push_anchor(b, rule, in, k, kind);
 		set->weight += w;
 	}
 	if (all) {
 		if (!bestw)
 			return;
-		vr_push_anchor(b, rule, in, in->val + best, kind);
+		vr_push_anchor(b, rule, in, best, kind);
 		set->weight = bestw;
 	}
 	set->ok = true;
@@ -392,61 +366,116 @@ static void vr_anchor_op(struct vr_build *b, const struct vr_insn *in,
 	sets[0] = res;
 }
 
-/* Second pass: programs, prepared values and anchors of one rule. */
-static void vr_compile_rule(struct vr_build *b, u32 r, u32 *insn_at,
-			    u32 *val_at)
+/* Check and translate one predicate node; prepare its values. */
+static int vr_compile_pred(struct vr_build *b, u32 r, u32 i,
+			   const struct vigil_event_desc *desc,
+			   const struct vigil_node_rec *nd, struct vr_insn *in)
+{
+	const struct vr_src *src = &b->src;
+	u32 arg = le32_to_cpu(nd->arg), k;
+	int ret;
+
+	in->op = nd->op;
+	in->flags = nd->flags;
+	in->field = le16_to_cpu(nd->field);
+	if (in->field >= desc->nfields)
+		return vr_bad(b, VIGIL_E_FIELD, r, i, "field out of range");
+	in->ftype = desc->fields[in->field].type;
+	if (!vr_op_ok(in->op, in->ftype))
+		return vr_bad(b, VIGIL_E_TYPE, r, i, "operator/type");
+	if (in->flags & ~VIGIL_PRED_FLAGS_KNOWN)
+		return vr_bad(b, VIGIL_E_EXPR, r, i, "unknown flags");
+	if (!in->argc || in->argc > VIGIL_MAX_PRED_VALUES ||
+	    arg > src->nvalues || in->argc > src->nvalues - arg ||
+	    in->argc > src->nvalues - b->val_at)
+		return vr_bad(b, VIGIL_E_VALUE, r, i, "value range");
+	in->val = b->val_at;
+	b->val_at += in->argc;
+	for (k = 0; k < in->argc; k++) {
+		ret = vr_prep_value(b, in, &src->values[arg + k],
+				    &b->rs->vals[in->val + k], &b->lit[k]);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			return vr_bad(b, ret, r, i, "bad value");
+	}
+	return 0;
+}
+
+/*
+ * Check and translate one rule: instructions (with their consumers, for
+ * short-circuits), prepared values, anchors.
+ */
+static int vr_compile_rule(struct vr_build *b, u32 r)
 {
 	const struct vigil_rule_rec *rec = &b->src.rules[r];
 	const struct vigil_event_desc *desc;
 	struct vigil_ruleset *rs = b->rs;
 	struct vr_rule *rule = &rs->rules[r];
-	u32 first = le32_to_cpu(rec->expr_first), depth = 0, i, k, argc;
+	u32 first = le32_to_cpu(rec->expr_first), cnt, depth = 0, i, k, argc;
 	u32 astart = b->nanchors;
+	struct vr_insn *ins;
+	int ret;
 
-	rule->id = le32_to_cpu(rec->id);
 	rule->type = le16_to_cpu(rec->event_type);
+	desc = rule->type <= VIGIL_EV_MAX ? b->desc[rule->type] : NULL;
+	if (!desc)
+		return vr_bad(b, VIGIL_E_EVENT_TYPE, r, 0, "event type");
+	cnt = le32_to_cpu(rec->expr_count);
+	if (!cnt || cnt > VIGIL_MAX_RULE_NODES || first > b->src.nnodes ||
+	    cnt > b->src.nnodes - first || cnt > b->src.nnodes - b->insn_at)
+		return vr_bad(b, VIGIL_E_EXPR, r, 0, "node range");
+	rule->id = le32_to_cpu(rec->id);
 	rule->action = rec->action;
 	rule->severity = rec->severity;
-	rule->insn = *insn_at;
-	rule->ninsn = le32_to_cpu(rec->expr_count);
-	desc = vigil_event_desc(rule->type);
-	for (i = 0; i < rule->ninsn; i++) {
+	rule->insn = b->insn_at;
+	rule->ninsn = cnt;
+	ins = &rs->insns[b->insn_at];
+	b->insn_at += cnt;
+	for (i = 0; i < cnt; i++) {
 		const struct vigil_node_rec *nd = &b->src.nodes[first + i];
-		struct vr_insn *in = &rs->insns[rule->insn + i];
+		struct vr_insn *in = &ins[i];
 
 		in->kind = nd->kind;
 		in->parent = i;
 		argc = le16_to_cpu(nd->argc);
 		in->argc = argc;
-		if (nd->kind == VIGIL_NODE_PRED) {
-			u32 arg = le32_to_cpu(nd->arg);
-
-			in->op = nd->op;
-			in->flags = nd->flags;
-			in->field = le16_to_cpu(nd->field);
-			in->ftype = desc->fields[in->field].type;
-			in->val = *val_at;
-			for (k = 0; k < argc; k++)
-				vr_prep_value(b, in, &b->src.values[arg + k],
-					      &rs->vals[*val_at + k]);
-			*val_at += argc;
+		switch (nd->kind) {
+		case VIGIL_NODE_PRED:
+			ret = vr_compile_pred(b, r, i, desc, nd, in);
+			if (ret)
+				return ret;
 			vr_anchor_pred(b, r, in, &b->aset[depth]);
 			b->pstack[depth++] = i;
-			continue;
+			break;
+		case VIGIL_NODE_AND:
+		case VIGIL_NODE_OR:
+		case VIGIL_NODE_NOT:
+			if (argc > depth || (nd->kind == VIGIL_NODE_NOT ?
+					     argc != 1 : argc < 2))
+				return vr_bad(b, VIGIL_E_EXPR, r, i,
+					      "operand count");
+			depth -= argc;
+			in->base = depth;
+			for (k = 0; k < argc; k++)
+				ins[b->pstack[depth + k]].parent = i;
+			vr_anchor_op(b, in, &b->aset[depth], argc);
+			b->pstack[depth++] = i;
+			break;
+		default:
+			return vr_bad(b, VIGIL_E_EXPR, r, i, "node kind");
 		}
-		/* operators pop argc operands (checked in vr_check) */
-		depth -= argc;
-		in->base = depth;
-		for (k = 0; k < argc; k++)
-			rs->insns[rule->insn + b->pstack[depth + k]].parent = i;
-		vr_anchor_op(b, in, &b->aset[depth], argc);
-		b->pstack[depth++] = i;
+		if (depth > VIGIL_MAX_EXPR_DEPTH)
+			return vr_bad(b, VIGIL_E_DEPTH, r, i, "too deep");
 	}
-	*insn_at += rule->ninsn;
+	if (depth != 1)
+		return vr_bad(b, VIGIL_E_EXPR, r, cnt - 1,
+			      "does not leave one value");
 	if (b->aset[0].ok)
 		rule->anchored = 1;
 	else
 		b->nanchors = astart;
+	return 0;
 }
 
 static void vr_sort_swap(u32 *a, u32 *b)
@@ -486,11 +515,6 @@ static void vr_sort_idx(u32 *idx, u32 n, const u64 *key)
 	}
 }
 
-static u32 vr_key(const struct vr_anchor *a)
-{
-	return ((u32)a->type * VIGIL_MAX_FIELDS + a->field) * 2 + a->kind;
-}
-
 /* Temporaries of the index build, one allocation. */
 struct vr_itmp {
 	u32 *ord;		/* anchors grouped by key */
@@ -498,26 +522,19 @@ struct vr_itmp {
 	u32 *last;		/* per output: last rule listed */
 	u64 *keys;		/* per anchor of a group: u64 value */
 	struct vigil_ac_pat *pats;
-	u8 *lits;		/* VIGIL_ANCHOR_MAX bytes per anchor */
 };
-
 
 /* Build the automaton of one string group. */
 static int vr_index_str(struct vr_build *b, struct vr_itmp *t,
 			const u32 *grp, u32 n, struct vr_acidx *ai)
 {
 	struct vigil_ruleset *rs = b->rs;
-	struct vr_anchor *a;
-	const u8 *lit;
-	u32 k, len;
+	u32 k;
 	int ret;
 
 	for (k = 0; k < n; k++) {
-		a = &b->anchors[grp[k]];
-		len = vr_literal(b, a->op, &rs->vals[a->val], &lit);
-		memcpy(t->lits + (size_t)k * VIGIL_ANCHOR_MAX, lit, len);
-		t->pats[k].s = t->lits + (size_t)k * VIGIL_ANCHOR_MAX;
-		t->pats[k].len = len;
+		t->pats[k].s = b->anchors[grp[k]].lit;
+		t->pats[k].len = b->anchors[grp[k]].len;
 	}
 	ret = vigil_ac_build(t->pats, n, t->term, &ai->ac);
 	if (ret)
@@ -538,7 +555,7 @@ static u32 vr_index_num(struct vr_build *b, struct vr_itmp *t,
 	u32 j, k, nd = 0;
 
 	for (k = 0; k < n; k++) {
-		t->keys[k] = rs->vals[b->anchors[grp[k]].val].num;
+		t->keys[k] = b->anchors[grp[k]].num;
 		t->term[k] = k;
 	}
 	vr_sort_idx(t->term, n, t->keys);
@@ -553,19 +570,6 @@ static u32 vr_index_num(struct vr_build *b, struct vr_itmp *t,
 	ni->base = rs->nouts;
 	rs->nouts += nd;
 	return nd;
-}
-
-static void *vr_alloc(struct vigil_ruleset *rs, size_t n, size_t size)
-{
-	size_t bytes;
-	void *p;
-
-	if (check_mul_overflow(n ? n : 1, size, &bytes))
-		return NULL;
-	p = vigil_compile_alloc(bytes);
-	if (p)
-		rs->mem += bytes;
-	return p;
 }
 
 /* Group the anchors by (type, field, kind) and build the indexes. */
@@ -652,11 +656,11 @@ static int vr_index(struct vr_build *b)
 	struct vr_itmp t;
 	size_t tsz;
 	u8 *mem;
-	int ret = -ENOMEM;
+	int ret;
 
 	memset(b->cnt, 0, sizeof(b->cnt));
 	for (i = 0; i < n; i++)
-		b->cnt[vr_key(&b->anchors[i]) + 1]++;
+		b->cnt[b->anchors[i].key + 1]++;
 	for (key = 0; key < VR_NKEYS; key++) {
 		if (!b->cnt[key + 1])
 			continue;
@@ -678,8 +682,7 @@ static int vr_index(struct vr_build *b)
 		return -ENOMEM;
 
 	tsz = (size_t)(n ? n : 1) * (3 * sizeof(u32) + sizeof(u64) +
-				     sizeof(struct vigil_ac_pat) +
-				     VIGIL_ANCHOR_MAX);
+				     sizeof(struct vigil_ac_pat));
 	mem = vigil_compile_alloc(tsz);
 	if (!mem)
 		return -ENOMEM;
@@ -688,11 +691,10 @@ static int vr_index(struct vr_build *b)
 	t.ord = (u32 *)(t.pats + n);
 	t.term = t.ord + n;
 	t.last = t.term + n;
-	t.lits = (u8 *)(t.last + n);
 
 	/* stable: each group keeps rule order */
 	for (i = 0; i < n; i++)
-		t.ord[b->cnt[vr_key(&b->anchors[i])]++] = i;
+		t.ord[b->cnt[b->anchors[i].key]++] = i;
 	for (key = VR_NKEYS; key > 0; key--)
 		b->cnt[key] = b->cnt[key - 1];
 	b->cnt[0] = 0;
@@ -707,21 +709,17 @@ static int vr_index(struct vr_build *b)
 }
 
 /* Per event type, its rules and its rules without anchors. */
-static int vr_lists(struct vigil_ruleset *rs)
+static void vr_lists(struct vigil_ruleset *rs)
 {
 	u32 cnt[VIGIL_EV_MAX + 1] = { 0 }, acnt[VIGIL_EV_MAX + 1] = { 0 };
-	u32 r, t, off = 0, aoff;
 	u32 *rules[VIGIL_EV_MAX + 1], *always[VIGIL_EV_MAX + 1];
+	u32 r, t, off = 0, aoff = rs->nrules;
 
-	rs->lists = vr_alloc(rs, 2 * (size_t)rs->nrules, sizeof(u32));
-	if (!rs->lists)
-		return -ENOMEM;
 	for (r = 0; r < rs->nrules; r++) {
 		cnt[rs->rules[r].type]++;
 		if (!rs->rules[r].anchored)
 			acnt[rs->rules[r].type]++;
 	}
-	aoff = rs->nrules;
 	for (t = 0; t <= VIGIL_EV_MAX; t++) {
 		rules[t] = rs->lists + off;
 		always[t] = rs->lists + aoff;
@@ -738,7 +736,6 @@ static int vr_lists(struct vigil_ruleset *rs)
 		if (!rs->rules[r].anchored)
 			*always[t]++ = r;
 	}
-	return 0;
 }
 
 static int vr_parse(struct vr_build *b, const u8 *p, size_t len)
@@ -775,23 +772,38 @@ static int vr_parse(struct vr_build *b, const u8 *p, size_t len)
 	return 0;
 }
 
+/*
+ * The rule set and the arrays whose sizes the header gives: rules, one
+ * instruction per node, one prepared value per value, the per-type
+ * lists; and the anchors (at most one per value) while compiling.
+ */
 static int vr_alloc_all(struct vr_build *b)
 {
+	const struct vr_src *src = &b->src;
 	struct vigil_ruleset *rs;
+	size_t sz;
+	u8 *core;
 
 	rs = vigil_compile_alloc(sizeof(*rs));
 	if (!rs)
 		return -ENOMEM;
 	b->rs = rs;
 	rs->mem = sizeof(*rs);
-	rs->nrules = b->src.nrules;
-	rs->rules = vr_alloc(rs, rs->nrules, sizeof(*rs->rules));
-	rs->insns = vr_alloc(rs, b->ninsns, sizeof(*rs->insns));
-	rs->vals = vr_alloc(rs, b->nvals, sizeof(*rs->vals));
-	rs->pool = vr_alloc(rs, b->pool_size, 1);
-	b->anchors = vigil_compile_alloc((size_t)(b->nvals ? b->nvals : 1) *
-				 sizeof(*b->anchors));
-	if (!rs->rules || !rs->insns || !rs->vals || !rs->pool || !b->anchors)
+	rs->nrules = src->nrules;
+	sz = (size_t)src->nrules * (sizeof(struct vr_rule) + 2 * sizeof(u32)) +
+	     (size_t)src->nnodes * sizeof(struct vr_insn) +
+	     (size_t)src->nvalues * sizeof(struct vr_val);
+	core = vr_alloc(rs, sz, 1);
+	if (!core)
+		return -ENOMEM;
+	rs->core = core;
+	rs->vals = (struct vr_val *)core;
+	rs->insns = (struct vr_insn *)(rs->vals + src->nvalues);
+	rs->rules = (struct vr_rule *)(rs->insns + src->nnodes);
+	rs->lists = (u32 *)(rs->rules + src->nrules);
+	b->anchors = vigil_compile_alloc((size_t)(src->nvalues ?: 1) *
+					 sizeof(*b->anchors));
+	if (!b->anchors)
 		return -ENOMEM;
 	return 0;
 }
@@ -815,7 +827,7 @@ int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
 {
 	struct vigil_error dummy;
 	struct vr_build *b;
-	u32 r, insn_at = 0, val_at = 0;
+	u32 r;
 	int ret;
 
 	*out = NULL;
@@ -826,25 +838,23 @@ int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
 		return vigil_errf(err, VIGIL_E_NOMEM, 0, true,
 				  "no memory for the rule set");
 	b->err = err;
+	b->chunk_next = VR_CHUNK_FIRST;
+	for (r = 1; r <= VIGIL_EV_MAX; r++)
+		b->desc[r] = vigil_event_desc(r);
 	ret = vr_parse(b, p, len);
 	if (!ret)
-		ret = vr_check(b);
-	if (ret)
-		goto out;
-	ret = vr_alloc_all(b);
-	if (!ret) {
-		for (r = 0; r < b->src.nrules; r++)
-			vr_compile_rule(b, r, &insn_at, &val_at);
-		ret = vr_index(b);
-	}
+		ret = vr_alloc_all(b);
+	for (r = 0; !ret && r < b->src.nrules; r++)
+		ret = vr_compile_rule(b, r);
 	if (!ret)
-		ret = vr_lists(b->rs);
-	if (ret)
+		ret = vr_index(b);
+	if (!ret)
+		vr_lists(b->rs);
+	if (ret < 0)
 		ret = vigil_errf(err, ret == -ENOMEM ? VIGIL_E_NOMEM :
 				 VIGIL_E_VALUE, 0, true,
 				 ret == -ENOMEM ? "no memory for the rule set" :
 				 "prefilter pattern out of range");
-out:
 	if (ret)
 		vigil_ruleset_free(b->rs);
 	else
@@ -860,22 +870,23 @@ out:
  */
 void vigil_ruleset_free(struct vigil_ruleset *rs)
 {
+	struct vr_chunk *c, *next;
 	u32 i;
 
 	if (!rs)
 		return;
 	for (i = 0; i < rs->nacs; i++)
 		vigil_ac_free(rs->acs[i].ac);
+	for (c = rs->chunks; c; c = next) {
+		next = c->next;
+		vigil_free(c);
+	}
 	vigil_free(rs->acs);
 	vigil_free(rs->nums);
 	vigil_free(rs->num_keys);
-	vigil_free(rs->lists);
 	vigil_free(rs->out_rules);
 	vigil_free(rs->out_first);
-	vigil_free(rs->pool);
-	vigil_free(rs->vals);
-	vigil_free(rs->insns);
-	vigil_free(rs->rules);
+	vigil_free(rs->core);
 	vigil_free(rs);
 }
 

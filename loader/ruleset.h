@@ -36,18 +36,24 @@
 
 /**
  * struct vr_val - one prepared predicate value
- * @num: u64 operators: the operand; address operators: prefix length
- * @s: string operators: the pattern, folded if nocase (a copy in the
- *	pool) or in the payload's string table; address operators: 16 bytes
- * @len: length of @s
- * @aux: contains: byte offset of the KMP table in the pool; glob: byte
- *	offset of the struct vigil_glob; else 0
+ * @num: u64 operators: the operand
+ * @s: eq, prefix, suffix: the pattern, folded if nocase (then a copy in
+ *	the pool, else in the payload's string table); contains: a copy in
+ *	the pool followed by its KMP failure table; address operators: the
+ *	16 bytes of the address
+ * @glob: glob: the compiled pattern, in the pool
+ * @len: string operators: pattern length; address operators: prefix
+ *	length (128 for eq)
+ * @reserved: zero
  */
 struct vr_val {
-	u64 num;
-	const u8 *s;
+	union {
+		u64 num;
+		const u8 *s;
+		const struct vigil_glob *glob;
+	};
 	u32 len;
-	u32 aux;
+	u32 reserved;
 };
 
 /**
@@ -145,13 +151,17 @@ struct vr_type {
 	u32 nnum;
 };
 
+struct vr_chunk;
+
 /**
  * struct vigil_ruleset - a compiled rule set
  * @nrules: number of rules
  * @rules: the rules
  * @insns: all programs
  * @vals: all prepared values
- * @pool: folded patterns, KMP tables and globs (8-byte aligned)
+ * @lists: storage of vr_type.rules and .always
+ * @core: the one allocation that holds @vals, @insns, @rules and @lists
+ * @chunks: the pool: folded patterns, KMP tables, globs (8-byte aligned)
  * @nouts: number of prefilter outputs
  * @out_first: @nouts + 1 offsets into @out_rules
  * @out_rules: per output, the rules it anchors, ascending
@@ -160,7 +170,6 @@ struct vr_type {
  * @nacs: how many
  * @nums: all u64 tables (vr_type.num points into it)
  * @nnums: how many
- * @lists: storage of vr_type.rules and .always
  * @num_keys: storage of vr_numidx.keys
  * @mem: bytes allocated for all of the above
  */
@@ -169,7 +178,9 @@ struct vigil_ruleset {
 	struct vr_rule *rules;
 	struct vr_insn *insns;
 	struct vr_val *vals;
-	u8 *pool;
+	u32 *lists;
+	void *core;
+	struct vr_chunk *chunks;
 	u32 nouts;
 	u32 *out_first;
 	u32 *out_rules;
@@ -178,7 +189,6 @@ struct vigil_ruleset {
 	u32 nacs;
 	struct vr_numidx *nums;
 	u32 nnums;
-	u32 *lists;
 	u64 *num_keys;
 	size_t mem;
 };

@@ -146,7 +146,8 @@ bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
  * and gets for each atom whether a '*' preceded it, whether it is a
  * literal (else '?'), and its byte; when it returns false, @star tells
  * whether the pattern ends with a '*'.  A '\' escapes the next byte; a
- * '\' that ends the pattern (malformed content) stands for itself.
+ * '\' that ends the pattern (malformed content) stands for itself.  On
+ * return *@i is past the atom; the atom itself starts after the stars.
  */
 static bool vigil_glob_next(const u8 *p, u32 m, u32 *i, bool *star,
 			    bool *lit, u8 *c)
@@ -166,25 +167,6 @@ static bool vigil_glob_next(const u8 *p, u32 m, u32 *i, bool *star,
 	return true;
 }
 
-static void vigil_glob_count(const u8 *p, u32 m, bool nocase, u32 *natoms,
-			     u64 bitmap[4])
-{
-	u32 i = 0, k = 0;
-	bool star, lit;
-	u8 c;
-
-	memset(bitmap, 0, 4 * sizeof(u64));
-	while (vigil_glob_next(p, m, &i, &star, &lit, &c)) {
-		if (lit) {
-			if (nocase)
-				c = vigil_fold(c);
-			bitmap[c >> 6] |= 1ULL << (c & 63);
-		}
-		k++;
-	}
-	*natoms = k;
-}
-
 /* Population count without relying on a CPU instruction or a libcall. */
 static inline u32 vigil_popcount64(u64 x)
 {
@@ -201,26 +183,71 @@ static u32 vigil_glob_nclass(const u64 bitmap[4])
 }
 
 /**
+ * vigil_glob_scan() - one pass over a glob pattern
+ * @p: pattern
+ * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ * @nocase: it will be matched ASCII case-insensitively
+ * @gi: out: atoms, literal bytes, compiled size and the longest literal
+ *	run (which any matching text contains, so a prefilter may use it)
+ *
+ * Return: bytes of the compiled form (a multiple of 8), or 0 if @m is
+ * over the cap.
+ */
+size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
+		       struct vigil_glob_info *gi)
+{
+	u32 i = 0, k = 0, start = 0, len = 0, at, nwords;
+	bool star, lit;
+	u8 c;
+
+	memset(gi, 0, sizeof(*gi));
+	if (m > VIGIL_MAX_PATTERN_LEN)
+		return 0;
+	for (;;) {
+		/* the atom starts after any stars */
+		for (at = i; at < m && p[at] == '*'; at++)
+			;
+		if (!vigil_glob_next(p, m, &i, &star, &lit, &c))
+			break;
+		k++;
+		if (star || !lit)
+			len = 0;	/* a run ends */
+		if (!lit)
+			continue;
+		if (!len)
+			start = at;
+		if (nocase)
+			c = vigil_fold(c);
+		gi->bitmap[c >> 6] |= 1ULL << (c & 63);
+		if (++len > gi->lit_len) {
+			gi->lit_len = len;
+			gi->lit_start = start;
+			gi->lit_end = i;
+		}
+	}
+	gi->natoms = k;
+	nwords = (k + 63) / 64;
+	gi->size = sizeof(struct vigil_glob) +
+		   (size_t)nwords * (1 + vigil_glob_nclass(gi->bitmap)) *
+		   sizeof(u64);
+	return gi->size;
+}
+
+/**
  * vigil_glob_size() - bytes of the compiled form of a glob pattern
  * @p: pattern
  * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
  *
- * The size does not depend on case folding only in that folding can merge
- * classes; it is computed for the case-sensitive pattern, an upper bound.
+ * Case folding can only merge byte classes, so the case-sensitive size
+ * is an upper bound for both.
  *
  * Return: size in bytes (a multiple of 8), or 0 if @m is over the cap.
  */
 size_t vigil_glob_size(const u8 *p, u32 m)
 {
-	u64 bitmap[4];
-	u32 natoms, nwords;
+	struct vigil_glob_info gi;
 
-	if (m > VIGIL_MAX_PATTERN_LEN)
-		return 0;
-	vigil_glob_count(p, m, false, &natoms, bitmap);
-	nwords = (natoms + 63) / 64;
-	return sizeof(struct vigil_glob) +
-	       (size_t)nwords * (1 + vigil_glob_nclass(bitmap)) * sizeof(u64);
+	return vigil_glob_scan(p, m, false, &gi);
 }
 
 static inline u32 vigil_glob_class(const struct vigil_glob *g, u8 c)
@@ -237,18 +264,20 @@ static inline u32 vigil_glob_class(const struct vigil_glob *g, u8 c)
  * @p: pattern: '*' any run, '?' any byte, '\' escapes the next byte
  * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
  * @nocase: match ASCII case-insensitively (literals are folded here)
- * @g: out, vigil_glob_size(@p, @m) bytes, zeroed
+ * @gi: from vigil_glob_scan() with the same @p, @m and @nocase
+ * @g: out, @gi->size bytes, zeroed
  */
-void vigil_glob_build(const u8 *p, u32 m, bool nocase, struct vigil_glob *g)
+void vigil_glob_build(const u8 *p, u32 m, bool nocase,
+		      const struct vigil_glob_info *gi, struct vigil_glob *g)
 {
 	u32 i = 0, k = 0, nw, w, cls;
 	u64 *star, *row;
 	bool st, lit;
 	u8 c;
 
-	vigil_glob_count(p, m, nocase, &k, g->bitmap);
-	nw = (k + 63) / 64;
-	g->natoms = k;
+	memcpy(g->bitmap, gi->bitmap, sizeof(g->bitmap));
+	nw = (gi->natoms + 63) / 64;
+	g->natoms = gi->natoms;
 	g->nwords = nw;
 	g->nclass = vigil_glob_nclass(g->bitmap);
 	g->rank[0] = 0;
@@ -256,8 +285,7 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase, struct vigil_glob *g)
 		g->rank[w] = g->rank[w - 1] +
 			     vigil_popcount64(g->bitmap[w - 1]);
 	star = g->data;
-	k = 0;
-	while (vigil_glob_next(p, m, &i, &st, &lit, &c)) {
+	while (vigil_glob_next(p, m, &i, &st, &lit, &c) && k < gi->natoms) {
 		/* a '*' before atom k loops on state k */
 		if (st) {
 			if (k)
@@ -336,38 +364,40 @@ bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 }
 
 /**
+ * vigil_glob_unescape() - copy part of a glob pattern, escapes removed
+ * @p: glob pattern
+ * @start: first byte of a literal run (vigil_glob_info.lit_start)
+ * @end: its end (vigil_glob_info.lit_end)
+ * @buf: out, room for @end - @start bytes
+ *
+ * Return: number of bytes written.
+ */
+u32 vigil_glob_unescape(const u8 *p, u32 start, u32 end, u8 *buf)
+{
+	u32 i, n = 0;
+
+	for (i = start; i < end; i++) {
+		if (p[i] == '\\' && i + 1 < end)
+			i++;
+		buf[n++] = p[i];
+	}
+	return n;
+}
+
+/**
  * vigil_glob_literal() - longest run of literal bytes a match must contain
  * @p: glob pattern
  * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
  * @buf: out, the run with escapes removed; @m bytes of room
  *
- * Any text that matches the glob contains the run as a substring, so it
- * can serve as a prefilter anchor.  The first of equally long runs wins.
+ * The first of equally long runs wins.
  *
  * Return: length of the run, 0 if the pattern has no literal byte.
  */
 u32 vigil_glob_literal(const u8 *p, u32 m, u8 *buf)
 {
-	u32 i = 0, start = 0, len = 0, best = 0, best_start = 0, at = 0;
-	bool star, lit;
-	u8 c;
+	struct vigil_glob_info gi;
 
-	/* decode into buf; runs are recorded by their place in buf */
-	while (vigil_glob_next(p, m, &i, &star, &lit, &c)) {
-		if (star || !lit) {
-			start = at;
-			len = 0;
-		}
-		if (!lit)
-			continue;
-		buf[at++] = c;
-		len++;
-		if (len > best) {
-			best = len;
-			best_start = start;
-		}
-	}
-	if (best_start)
-		memmove(buf, buf + best_start, best);
-	return best;
+	vigil_glob_scan(p, m, false, &gi);
+	return vigil_glob_unescape(p, gi.lit_start, gi.lit_end, buf);
 }

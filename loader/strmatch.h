@@ -65,10 +65,32 @@ struct vigil_glob {
 	u64 data[];
 };
 
+/**
+ * struct vigil_glob_info - what one pass over a glob pattern finds
+ * @size: bytes of the compiled form
+ * @natoms: number of atoms
+ * @lit_start: offset in the pattern of the longest literal run
+ * @lit_end: end of that run in the pattern
+ * @lit_len: length of the run once unescaped; 0 if there is none
+ * @bitmap: the literal bytes (folded for nocase)
+ */
+struct vigil_glob_info {
+	size_t size;
+	u32 natoms;
+	u32 lit_start;
+	u32 lit_end;
+	u32 lit_len;
+	u64 bitmap[4];
+};
+
+size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
+		       struct vigil_glob_info *gi);
 size_t vigil_glob_size(const u8 *p, u32 m);
-void vigil_glob_build(const u8 *p, u32 m, bool nocase, struct vigil_glob *g);
+void vigil_glob_build(const u8 *p, u32 m, bool nocase,
+		      const struct vigil_glob_info *gi, struct vigil_glob *g);
 bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 		      bool nocase);
+u32 vigil_glob_unescape(const u8 *p, u32 start, u32 end, u8 *buf);
 u32 vigil_glob_literal(const u8 *p, u32 m, u8 *buf);
 
 #endif /* VIGIL_STRMATCH_H */

@@ -205,14 +205,16 @@ static bool ref_glob(const u8 *p, u32 m, const u8 *s, u32 n, bool nocase)
 
 static struct vigil_glob *glob_new(const u8 *p, u32 m, bool nocase)
 {
-	size_t sz = vigil_glob_size(p, m);
+	struct vigil_glob_info gi;
+	size_t sz = vigil_glob_scan(p, m, nocase, &gi);
 	struct vigil_glob *g;
 
 	assert_true(sz >= sizeof(*g));
 	assert_int_equal(sz % 8, 0);
+	assert_true(sz <= vigil_glob_size(p, m));
 	g = calloc(1, sz);
 	assert_non_null(g);
-	vigil_glob_build(p, m, nocase, g);
+	vigil_glob_build(p, m, nocase, &gi, g);
 	return g;
 }
 
@@ -410,6 +412,31 @@ static void test_glob_literal(void **state)
 	n = lit("ab*cd", buf);	/* first of equals */
 	assert_int_equal(n, 2);
 	assert_memory_equal(buf, "ab", 2);
+	n = lit("*?x\\\\y?", buf);	/* an escaped backslash */
+	assert_int_equal(n, 3);
+	assert_memory_equal(buf, "x\\y", 3);
+}
+
+/* The scan's view of the longest run: raw offsets, unescaped length. */
+static void test_glob_scan(void **state)
+{
+	static const char p[] = "**ab\\*c?d\\?ef*";
+	struct vigil_glob_info gi;
+	u8 buf[16];
+
+	assert_true(vigil_glob_scan(U(p), strlen(p), false, &gi) > 0);
+	/* atoms: a b * c ? d ? e f -> 9, runs "ab*c", "d?ef" */
+	assert_int_equal(gi.natoms, 9);
+	assert_int_equal(gi.lit_len, 4);
+	assert_int_equal(gi.lit_start, 2);
+	assert_int_equal(gi.lit_end, 7);
+	assert_int_equal(vigil_glob_unescape(U(p), gi.lit_start, gi.lit_end,
+					     buf), 4);
+	assert_memory_equal(buf, "ab*c", 4);
+	/* nocase folds the literal bytes of the bitmap */
+	vigil_glob_scan(U("A*"), 2, true, &gi);
+	assert_true(gi.bitmap['a' >> 6] & 1ULL << ('a' & 63));
+	assert_false(gi.bitmap['A' >> 6] & 1ULL << ('A' & 63));
 }
 
 /* The size of a glob does not grow with folding, and is bounded. */
@@ -439,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_glob_long),
 		cmocka_unit_test(test_glob_pathological),
 		cmocka_unit_test(test_glob_literal),
+		cmocka_unit_test(test_glob_scan),
 		cmocka_unit_test(test_glob_size),
 	};
 
