@@ -90,6 +90,11 @@ $(B)/channels/%.vch: channels/rules/%.yaml $(B)/vigil-chan
 
 channels: $(CHANNELS)
 
+# Benchmark programs (scripts/bench runs them), optimised.
+$(B)/bench/%: loader/bench/%.c $(call objs,opt,$(LIB_SRC)) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OPT) -o $@ $< $(call objs,opt,$(LIB_SRC)) $(LDLIBS)
+
 # libFuzzer harnesses.
 FUZZ_SRC	:= $(wildcard loader/tests/fuzz_*.c)
 FUZZ_BIN	:= $(patsubst loader/tests/%.c,$(B)/fuzz/%,$(FUZZ_SRC))

@@ -218,37 +218,29 @@ static int vr_run_all(const struct vigil_ruleset *rs, const struct vr_type *ty,
 /*
  * Evaluate the rules listed by the outputs that hit, and the rules without
  * anchors, in rule order: a merge of the sorted lists.  @h->ids become
- * the cursors into vigil_ruleset.out_rules.
+ * the cursors into vigil_ruleset.out_rules; each list ends with
+ * VIGIL_AC_NONE, above every rule index, where its cursor stays.
  */
 static int vr_run_hits(const struct vigil_ruleset *rs, const struct vr_type *ty,
 		       struct vigil_hits *h, const struct vigil_event *ev,
 		       vigil_match_fn fn, void *ctx)
 {
-	u32 end[VIGIL_MATCH_MAX_HITS], *pos = h->ids, n = h->n, a = 0, i, r;
+	const u32 *out = rs->out_rules;
+	u32 *pos = h->ids, n = h->n, a = 0, i, r;
 	int count = 0;
 
-	for (i = 0; i < n; i++) {
-		end[i] = rs->out_first[h->ids[i] + 1];
+	for (i = 0; i < n; i++)
 		pos[i] = rs->out_first[h->ids[i]];
-	}
 	for (;;) {
 		r = a < ty->nalways ? ty->always[a] : VIGIL_AC_NONE;
 		for (i = 0; i < n; i++)
-			r = min(r, rs->out_rules[pos[i]]);
+			r = min(r, out[pos[i]]);
 		if (r == VIGIL_AC_NONE)
 			break;
 		if (a < ty->nalways && ty->always[a] == r)
 			a++;
-		for (i = 0; i < n;) {
-			if (rs->out_rules[pos[i]] == r && ++pos[i] == end[i]) {
-				/* list done: drop it */
-				n--;
-				pos[i] = pos[n];
-				end[i] = end[n];
-				continue;
-			}
-			i++;
-		}
+		for (i = 0; i < n; i++)
+			pos[i] += out[pos[i]] == r;
 		if (vr_try(rs, r, ev, fn, ctx, &count))
 			break;
 	}

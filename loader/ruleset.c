@@ -610,7 +610,10 @@ static int vr_index_build(struct vr_build *b, struct vr_itmp *t)
 	return 0;
 }
 
-/* Per output, the rules it anchors: ascending, each once. */
+/*
+ * Per output, the rules it anchors: ascending, each once, and then
+ * VIGIL_AC_NONE, which is above every rule index.
+ */
 static int vr_outputs(struct vr_build *b, u32 *last)
 {
 	struct vigil_ruleset *rs = b->rs;
@@ -619,8 +622,10 @@ static int vr_outputs(struct vr_build *b, u32 *last)
 	rs->out_first = vr_alloc(rs, rs->nouts + 1, sizeof(u32));
 	if (!rs->out_first)
 		return -ENOMEM;
-	for (o = 0; o < rs->nouts; o++)
+	for (o = 0; o < rs->nouts; o++) {
 		last[o] = VIGIL_AC_NONE;
+		rs->out_first[o + 1] = 1;	/* the end mark */
+	}
 	for (i = 0; i < b->nanchors; i++) {
 		o = b->anchors[i].out;
 		if (last[o] != b->anchors[i].rule) {
@@ -636,8 +641,10 @@ static int vr_outputs(struct vr_build *b, u32 *last)
 	if (!rs->out_rules)
 		return -ENOMEM;
 	/* last[o] now counts the rules placed so far */
-	for (o = 0; o < rs->nouts; o++)
+	for (o = 0; o < rs->nouts; o++) {
 		last[o] = 0;
+		rs->out_rules[rs->out_first[o + 1] - 1] = VIGIL_AC_NONE;
+	}
 	for (i = 0; i < b->nanchors; i++) {
 		const struct vr_anchor *a = &b->anchors[i];
 		u32 *list = rs->out_rules + rs->out_first[a->out];

@@ -164,7 +164,8 @@ struct vr_chunk;
  * @chunks: the pool: folded patterns, KMP tables, globs (8-byte aligned)
  * @nouts: number of prefilter outputs
  * @out_first: @nouts + 1 offsets into @out_rules
- * @out_rules: per output, the rules it anchors, ascending
+ * @out_rules: per output, the rules it anchors, ascending, then
+ *	VIGIL_AC_NONE
  * @types: per event type
  * @acs: all automata (vr_type.ac points into it)
  * @nacs: how many
