@@ -8,7 +8,7 @@
  * grouped into the prefilter's automata and tables.  The payload has
  * passed vigil_payload_validate(), but the pass still checks every index,
  * length and count it uses (cheaply, as it goes), so no payload can make
- * it read or write out of bounds.  Building is all or nothing: on any
+ * it, or the matcher, read or write out of bounds.  Building is all or nothing: on any
  * failure everything allocated so far is freed.
  */
 #include "errmsg.h"
@@ -111,30 +111,6 @@ static size_t vr_align8(size_t n)
 static bool vr_is_str(u8 ftype)
 {
 	return ftype == VIGIL_FT_STR || ftype == VIGIL_FT_PATH;
-}
-
-/* Does operator @op apply to a field of type @ftype? */
-static bool vr_op_ok(u8 op, u8 ftype)
-{
-	switch (op) {
-	case VIGIL_OP_EQ:
-		return ftype >= VIGIL_FT_U64 && ftype <= VIGIL_FT_ADDR;
-	case VIGIL_OP_PREFIX:
-	case VIGIL_OP_SUFFIX:
-	case VIGIL_OP_CONTAINS:
-	case VIGIL_OP_GLOB:
-		return vr_is_str(ftype);
-	case VIGIL_OP_LT:
-	case VIGIL_OP_LE:
-	case VIGIL_OP_GT:
-	case VIGIL_OP_GE:
-	case VIGIL_OP_MASK_ALL:
-	case VIGIL_OP_MASK_ANY:
-		return ftype == VIGIL_FT_U64;
-	case VIGIL_OP_CIDR:
-		return ftype == VIGIL_FT_ADDR;
-	}
-	return false;
 }
 
 static void *vr_alloc(struct vigil_ruleset *rs, size_t n, size_t size)
@@ -380,9 +356,13 @@ static int vr_compile_pred(struct vr_build *b, u32 r, u32 i,
 	in->field = le16_to_cpu(nd->field);
 	if (in->field >= desc->nfields)
 		return vr_bad(b, VIGIL_E_FIELD, r, i, "field out of range");
+	/*
+	 * Whether the operator suits the field type is the validator's
+	 * business: a mismatch cannot make anything here or in the matcher
+	 * read out of bounds (values are prepared by field type, matched by
+	 * type and operator, and an unknown pair is false).
+	 */
 	in->ftype = desc->fields[in->field].type;
-	if (!vr_op_ok(in->op, in->ftype))
-		return vr_bad(b, VIGIL_E_TYPE, r, i, "operator/type");
 	if (in->flags & ~VIGIL_PRED_FLAGS_KNOWN)
 		return vr_bad(b, VIGIL_E_EXPR, r, i, "unknown flags");
 	if (!in->argc || in->argc > VIGIL_MAX_PRED_VALUES ||
