@@ -263,8 +263,20 @@ static int vigil_verify_sig(void *ctx, const void *data, size_t len,
 
 /* --- loading and removing ---------------------------------------------- */
 
-static int vigil_reject(const char *source, struct vigil_error *err, int code,
-			u64 offset, const char *fmt, ...)
+/**
+ * vigil_channels_reject() - reject a channel for a reason of the sensor's
+ * @source: where it came from
+ * @err: filled with @code, @offset and the formatted reason
+ * @code: loader error class or VIGIL_REJECT_*
+ * @offset: file offset of the problem
+ * @fmt: printf format of the reason
+ *
+ * Counted and remembered like the loader's rejections.
+ *
+ * Return: -ENOMEM for VIGIL_E_NOMEM, else -EINVAL.
+ */
+int vigil_channels_reject(const char *source, struct vigil_error *err,
+			  int code, u64 offset, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -342,26 +354,27 @@ static int vigil_activate(const char *source, struct vigil_channel *ch,
 		if (ch->content_version < cur->content_version ||
 		    (ch->content_version == cur->content_version &&
 		     memcmp(ch->digest, cur->digest, VIGIL_CHAN_DIGEST_LEN)))
-			return vigil_reject(source, err, VIGIL_REJECT_ROLLBACK,
-					    offsetof(struct vigil_chan_header,
-						     content_version),
-					    "channel %u content version %llu does not follow active version %llu",
-					    ch->channel_id,
-					    (unsigned long long)ch->content_version,
-					    (unsigned long long)cur->content_version);
+			return vigil_channels_reject(source, err,
+						     VIGIL_REJECT_ROLLBACK,
+						     offsetof(struct vigil_chan_header,
+							      content_version),
+						     "channel %u content version %llu does not follow active version %llu",
+						     ch->channel_id,
+						     (unsigned long long)ch->content_version,
+						     (unsigned long long)cur->content_version);
 	}
 	n = old ? old->n : 0;
 	if (i < 0 && n >= VIGIL_MAX_CHANNELS)
-		return vigil_reject(source, err, VIGIL_E_COUNT_CAP, 0,
-				    "%u channels are active already",
-				    VIGIL_MAX_CHANNELS);
+		return vigil_channels_reject(source, err, VIGIL_E_COUNT_CAP, 0,
+					     "%u channels are active already",
+					     VIGIL_MAX_CHANNELS);
 	if (i < 0)
 		n++;
 
 	next = kmalloc(struct_size(next, ent, n), GFP_KERNEL);
 	if (!next)
-		return vigil_reject(source, err, VIGIL_E_NOMEM, 0,
-				    "no memory for the active set");
+		return vigil_channels_reject(source, err, VIGIL_E_NOMEM, 0,
+					     "no memory for the active set");
 	next->n = n;
 	if (i >= 0) {
 		memcpy(next->ent, old->ent, n * sizeof(next->ent[0]));
@@ -409,8 +422,8 @@ static int vigil_channels_load_from(const char *source, const void *data,
 	mutex_lock(&vigil_chan_mutex);
 	/* require_signature may have been switched on during the load */
 	if (vigil_require_signature() && !ch->sig_verified)
-		ret = vigil_reject(source, err, VIGIL_E_SIG_MISSING, len,
-				   "signature required but missing");
+		ret = vigil_channels_reject(source, err, VIGIL_E_SIG_MISSING,
+					    len, "signature required but missing");
 	else
 		ret = vigil_activate(source, ch, err);
 	mutex_unlock(&vigil_chan_mutex);
@@ -615,8 +628,8 @@ static void vigil_load_file(const char *dir, const char *name)
 						VIGIL_MAX_FILE_SIZE, NULL,
 						READING_UNKNOWN);
 	if (got < 0) {
-		vigil_reject(name, &err, VIGIL_REJECT_READ, 0,
-			     "cannot read %s: error %zd", path, got);
+		vigil_channels_reject(name, &err, VIGIL_REJECT_READ, 0,
+				      "cannot read %s: error %zd", path, got);
 	} else {
 		vigil_channels_load_from(name, buf, got, &err);
 		vfree(buf);

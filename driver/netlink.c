@@ -169,7 +169,8 @@ static void vigil_find_fn(void *ctx, const struct vigil_channel_info *ci)
 /*
  * Channel files are larger than one attribute can be (64 KiB): the request
  * may carry VIGIL_A_CHANNEL_DATA several times, and the pieces are joined
- * in order.
+ * in order.  Sets *@len to the total even when it is over the cap, which
+ * the caller rejects like the loader would.
  */
 static void *vigil_join_data(struct genl_info *info, size_t *len)
 {
@@ -178,16 +179,14 @@ static void *vigil_join_data(struct genl_info *info, size_t *len)
 	void *buf;
 	int rem;
 
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != VIGIL_A_CHANNEL_DATA)
-			continue;
-		total += nla_len(a);
-		if (total > VIGIL_MAX_FILE_SIZE)
-			return ERR_PTR(-EFBIG);
-	}
-	if (!total)
-		return ERR_PTR(-EINVAL);
-	buf = kvmalloc(total, GFP_KERNEL);
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == VIGIL_A_CHANNEL_DATA)
+			total += nla_len(a);
+	*len = total;
+	if (total > VIGIL_MAX_FILE_SIZE)
+		return NULL;
+	/* an empty file is the loader's to reject (TRUNCATED) */
+	buf = kvmalloc(max_t(size_t, total, 1), GFP_KERNEL);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
@@ -196,7 +195,6 @@ static void *vigil_join_data(struct genl_info *info, size_t *len)
 		memcpy(buf + off, nla_data(a), nla_len(a));
 		off += nla_len(a);
 	}
-	*len = total;
 	return buf;
 }
 
@@ -256,11 +254,14 @@ static int vigil_cmd_load(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, VIGIL_A_CHANNEL_DATA))
 		return -EINVAL;
 	data = vigil_join_data(info, &len);
-	if (IS_ERR(data)) {
-		NL_SET_ERR_MSG(info->extack, "channel data too large or empty");
+	if (IS_ERR(data))
 		return PTR_ERR(data);
-	}
-	ret = vigil_channels_load(data, len, &err);
+	if (!data)
+		ret = vigil_channels_reject("netlink", &err, VIGIL_E_SIZE_CAP, 0,
+					    "file of %zu bytes, over the cap of %u",
+					    len, VIGIL_MAX_FILE_SIZE);
+	else
+		ret = vigil_channels_load(data, len, &err);
 	if (ret) {
 		kvfree(data);
 		vigil_load_rejected(info, &err);

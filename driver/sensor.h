@@ -107,6 +107,9 @@ int vigil_channels_list(void (*fn)(void *ctx,
  */
 void vigil_channels_match(const struct vigil_event *ev);
 
+__printf(5, 6)
+int vigil_channels_reject(const char *source, struct vigil_error *err,
+			  int code, u64 offset, const char *fmt, ...);
 int vigil_channels_init(struct kobject *parent);
 void vigil_channels_exit(void);
 unsigned int vigil_channels_count(void);

@@ -48,7 +48,11 @@
 
 /* One attribute holds at most 64 KiB; files go in pieces this size. */
 #define VC_PIECE	65000
-#define VC_MAX_FILE	(16U << 20)
+/*
+ * Larger files are refused here; up to this size the kernel decides (its
+ * cap, VIGIL_MAX_FILE_SIZE, is 16 MiB).
+ */
+#define VC_MAX_FILE	(64U << 20)
 
 struct vc_err {
 	int error;		/* negative errno from the ack, 0 if none */
@@ -527,7 +531,7 @@ static unsigned char *read_file(const char *path, size_t *len)
 		if (n == cap) {
 			unsigned char *nb;
 
-			if (cap >= VC_MAX_FILE) {
+			if (cap > VC_MAX_FILE) {
 				errno = EFBIG;
 				goto fail;
 			}
