@@ -122,10 +122,32 @@ KVER		?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 \
 KDIR		?= /usr/src/linux-headers-$(KVER)
 MODULE_SRC	= Kbuild $(wildcard loader/*.[ch] driver/*.[ch] driver/uapi/*.h)
 
+# Channel signing: the module trusts VIGIL_SIGNING_CERT (PEM), built in
+# (driver/keys.c); VIGIL_SIGNING_CERT= builds none in.  By default a
+# development key is generated once under $(B)/keys, as the kernel does
+# for module signing: vigil-chan sign --key $(B)/keys/signing_key.pem
+# --cert $(B)/keys/signing_cert.pem signs channels it accepts.
+VIGIL_SIGNING_CERT ?= $(B)/keys/signing_cert.pem
+MODULE_CERT	:= $(if $(VIGIL_SIGNING_CERT),$(B)/module/driver/vigil_cert.inc)
+
+$(B)/keys/signing_cert.pem:
+	@mkdir -p $(dir $@)
+	openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 36500 \
+		-subj "/CN=vigil development channel signing key" \
+		-addext keyUsage=digitalSignature \
+		-keyout $(B)/keys/signing_key.pem -out $@ 2>/dev/null
+	chmod 600 $(B)/keys/signing_key.pem
+
+$(B)/module/driver/vigil_cert.inc: $(VIGIL_SIGNING_CERT)
+	@mkdir -p $(dir $@)
+	openssl x509 -in $< -outform DER | od -An -v -tx1 | \
+		sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1, /g' > $@
+
 module: $(B)/module/vigil.ko
 
-$(B)/module/vigil.ko: $(MODULE_SRC)
+$(B)/module/vigil.ko: $(MODULE_SRC) $(MODULE_CERT)
 	@mkdir -p $(B)/module
+	$(if $(MODULE_CERT),,rm -f $(B)/module/driver/vigil_cert.inc)
 	cp -p --parents $(MODULE_SRC) $(B)/module/
 	$(MAKE) -C $(KDIR) M=$(abspath $(B)/module) CONFIG_VIGIL=m modules
 

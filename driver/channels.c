@@ -32,7 +32,6 @@
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
 #include <linux/timekeeping.h>
-#include <linux/verification.h>
 #include <linux/vmalloc.h>
 
 #include "sensor.h"
@@ -236,29 +235,6 @@ static void vigil_sysfs_remove(u32 id)
 		return;
 	list_del(&ck->node);
 	kobject_put(&ck->kobj);
-}
-
-/* --- signature verification -------------------------------------------- */
-
-/*
- * The loader's vigil_verify_fn: a detached PKCS#7 signature checked against
- * the built-in and secondary trusted keyrings.
- */
-static int vigil_verify_sig(void *ctx, const void *data, size_t len,
-			    const void *sig, size_t sig_len)
-{
-#ifdef CONFIG_SYSTEM_DATA_VERIFICATION
-	int ret = verify_pkcs7_signature(data, len, sig, sig_len,
-					 VERIFY_USE_SECONDARY_KEYRING,
-					 VERIFYING_UNSPECIFIED_SIGNATURE,
-					 NULL, NULL);
-
-	if (ret)
-		pr_debug("signature not verified: %d\n", ret);
-	return ret;
-#else
-	return -ENOPKG;
-#endif
 }
 
 /* --- loading and removing ---------------------------------------------- */

@@ -13,6 +13,10 @@
  *				    channels_loaded, channels_rejected,
  *				    last_reject_reason
  *	channels/<id>/		ro  id, version, digest, rules, signed, loaded
+ *
+ * Init order: sysfs, match record queues (report.c), signing keys
+ * (keys.c), the netlink family, the installed channels, and the hooks
+ * last, so that nothing runs before what it uses exists.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -312,9 +316,12 @@ static int __init vigil_init(void)
 	ret = vigil_report_init();
 	if (ret)
 		goto remove_groups;
-	ret = vigil_netlink_init();
+	ret = vigil_keys_init();
 	if (ret)
 		goto report_exit;
+	ret = vigil_netlink_init();
+	if (ret)
+		goto keys_exit;
 	ret = vigil_channels_init(vigil_kobj);
 	if (ret)
 		goto netlink_exit;
@@ -334,6 +341,8 @@ channels_exit:
 	vigil_channels_exit();
 netlink_exit:
 	vigil_netlink_exit();
+keys_exit:
+	vigil_keys_exit();
 report_exit:
 	vigil_report_exit();
 remove_groups:
@@ -354,6 +363,7 @@ static void __exit vigil_exit(void)
 	vigil_report_exit();
 	vigil_netlink_exit();
 	vigil_channels_exit();
+	vigil_keys_exit();
 	sysfs_remove_groups(vigil_kobj, vigil_groups);
 	kobject_put(vigil_kobj);
 	pr_info("unloaded\n");

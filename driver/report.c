@@ -2,7 +2,7 @@
 /*
  * vigil: match records, from probe context to netlink subscribers.
  *
- * Each CPU owns a ring of VIGIL_RING_SLOTS fixed-size records, allocated at
+ * Each CPU owns a ring of queue_len fixed-size records, allocated at
  * init.  A probe (preemption disabled; one at a time per CPU, see hooks.c)
  * is the only producer of its CPU's ring; a single work item is the only
  * consumer of all rings.  The producer copies the event's values and
@@ -21,6 +21,7 @@
 
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
+#include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -30,7 +31,12 @@
 
 #include "sensor.h"
 
-#define VIGIL_RING_SLOTS	16	/* power of two */
+/* Records each CPU can hold before the work item sends them. */
+static unsigned int queue_len = 32;
+module_param(queue_len, uint, 0444);
+MODULE_PARM_DESC(queue_len,
+		 "Match records queued per CPU, 8 KiB each (power of two, default 32)");
+
 #define VIGIL_REC_SIZE		8192
 #define VIGIL_TITLE_LEN		(VIGIL_MAX_TITLE_LEN + 1)
 
@@ -87,7 +93,7 @@ static_assert(sizeof(struct vigil_rec) == VIGIL_REC_SIZE);
  * @tail: next slot the consumer reads (free-running)
  * @win_start: jiffies when the current rate-limit second began
  * @win_count: records queued in it
- * @slots: VIGIL_RING_SLOTS records
+ * @slots: queue_len records
  */
 struct vigil_ring {
 	unsigned int head;
@@ -181,11 +187,11 @@ void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
 	}
 	head = r->head;
 	/* pairs with the consumer's release of tail: the slot is free */
-	if (head - smp_load_acquire(&r->tail) >= VIGIL_RING_SLOTS) {
+	if (head - smp_load_acquire(&r->tail) >= queue_len) {
 		vigil_drop();
 		return;
 	}
-	rec = &r->slots[head % VIGIL_RING_SLOTS];
+	rec = &r->slots[head % queue_len];
 	rec->h.time_ns = ktime_get_real_ns();
 	rec->h.dropped = atomic64_read(&vigil_counters.events_dropped);
 	rec->h.content_version = content_version;
@@ -316,7 +322,7 @@ static void vigil_report_work_fn(struct work_struct *work)
 
 			if (!vigil_netlink_listeners())
 				continue;
-			rec = &r->slots[tail % VIGIL_RING_SLOTS];
+			rec = &r->slots[tail % queue_len];
 			skb = title ? vigil_rec_msg(rec, title) : NULL;
 			if (!skb || vigil_netlink_multicast(skb) == -ENOBUFS)
 				vigil_drop();
@@ -339,6 +345,8 @@ int vigil_report_init(void)
 {
 	int cpu;
 
+	/* a power of two, so the free-running indexes wrap cleanly */
+	queue_len = roundup_pow_of_two(clamp(queue_len, 2U, 4096U));
 	for_each_possible_cpu(cpu) {
 		struct vigil_ring *r = per_cpu_ptr(&vigil_rings, cpu);
 
@@ -346,7 +354,7 @@ int vigil_report_init(void)
 		r->tail = 0;
 		r->win_start = jiffies;
 		r->win_count = 0;
-		r->slots = kvzalloc_node(array_size(VIGIL_RING_SLOTS,
+		r->slots = kvzalloc_node(array_size(queue_len,
 						    sizeof(*r->slots)),
 					 GFP_KERNEL, cpu_to_node(cpu));
 		if (!r->slots) {

@@ -117,6 +117,12 @@ bool vigil_channels_active(void);
 void vigil_channels_rule_title(u32 channel_id, u64 content_version,
 			       u32 rule_index, char *buf, size_t len);
 
+/* keys.c */
+int vigil_keys_init(void);
+void vigil_keys_exit(void);
+int vigil_verify_sig(void *ctx, const void *data, size_t len,
+		     const void *sig, size_t sig_len);
+
 /* report.c */
 
 /**
