@@ -7,6 +7,8 @@
  *	vth noop [ARG...]			exit 0 (exec target)
  *	vth name COMM CMD...			set comm, then run the next
  *						subcommand
+ *	vth repeat N CMD...			run the next subcommand N
+ *						times, quietly
  *	vth fork				fork; the child exits 0
  *	vth exit CODE				exit(CODE)
  *	vth open PATH FLAGS			open(2)
@@ -57,8 +59,12 @@ static int usage(void)
 	return 2;
 }
 
+static int quiet;
+
 static int said(const char *what, long ret)
 {
+	if (quiet)
+		return 0;
 	if (ret < 0)
 		printf("vth: %s: %s\n", what, strerror(errno));
 	else
@@ -123,6 +129,14 @@ static int run(int argc, char **argv)
 	if (!strcmp(cmd, "name") && argc > 3) {
 		prctl(PR_SET_NAME, argv[2], 0, 0, 0);
 		return run(argc - 2, argv + 2);
+	}
+	if (!strcmp(cmd, "repeat") && argc > 3) {
+		int i, n = atoi(argv[2]), ret = 0;
+
+		quiet = 1;
+		for (i = 0; i < n && !ret; i++)
+			ret = run(argc - 2, argv + 2);
+		return ret;
 	}
 	if (!strcmp(cmd, "fork")) {
 		pid_t p = fork();
