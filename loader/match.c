@@ -63,65 +63,87 @@ static bool vr_num_op(u8 op, u64 x, u64 y)
 	return false;
 }
 
-static bool vr_addr_op(const u8 *a, const struct vr_val *v)
+static bool vr_addr_op(const u8 *a, const u8 *v, u32 bits)
 {
-	u32 bits = min(v->len, 128U), full = bits / 8, rest = bits % 8;
+	u32 full, rest;
 	u8 mask;
 
-	if (memcmp(a, v->s, full))
+	bits = min(bits, 128U);
+	full = bits / 8;
+	rest = bits % 8;
+	if (memcmp(a, v, full))
 		return false;
 	if (!rest)
 		return true;
 	mask = 0xff << (8 - rest);
-	return !((a[full] ^ v->s[full]) & mask);
+	return !((a[full] ^ v[full]) & mask);
 }
 
-static bool vr_str_op(const struct vigil_ruleset *rs, const struct vr_insn *in,
-		      const struct vr_val *v, const u8 *s, u32 n)
+/* Value @vi of a predicate with operator @op on a string. */
+static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
+		      u32 vi, const u8 *s, u32 n)
 {
-	bool nocase = in->flags & VIGIL_PRED_NOCASE;
+	const struct vigil_value_rec *v = &rs->values[vi];
+	const u8 *p = rs->strtab + le32_to_cpu(v->str.off);
+	u32 m = le32_to_cpu(v->str.len);
 
-	switch (in->op) {
+	switch (op) {
 	case VIGIL_OP_EQ:
-		return vigil_str_eq(s, n, v->s, v->len, nocase);
+		return vigil_str_eq(s, n, p, m, nocase);
 	case VIGIL_OP_PREFIX:
-		return vigil_str_prefix(s, n, v->s, v->len, nocase);
+		return vigil_str_prefix(s, n, p, m, nocase);
 	case VIGIL_OP_SUFFIX:
-		return vigil_str_suffix(s, n, v->s, v->len, nocase);
+		return vigil_str_suffix(s, n, p, m, nocase);
 	case VIGIL_OP_CONTAINS:
-		return vigil_kmp_find(s, n, v->s, v->len, v->s + v->len,
+		return vigil_kmp_find(s, n, p, m, rs->pool + rs->prep[vi],
 				      nocase);
 	case VIGIL_OP_GLOB:
-		return vigil_glob_match(v->glob, s, n, nocase);
+		return vigil_glob_match((const void *)(rs->pool +
+						       rs->prep[vi]),
+					s, n, nocase);
 	}
 	return false;
 }
 
-/* One predicate: any value (or, with VIGIL_PRED_ALL, every value). */
-static bool vr_pred(const struct vigil_ruleset *rs, const struct vr_insn *in,
+/*
+ * One predicate, read from the payload's node record: any value (or, with
+ * VIGIL_PRED_ALL, every value).
+ */
+static bool vr_pred(const struct vigil_ruleset *rs,
+		    const struct vigil_node_rec *nd,
+		    const struct vigil_event_desc *desc,
 		    const struct vigil_event *ev)
 {
-	const struct vr_val *v = rs->vals + in->val;
-	bool all = in->flags & VIGIL_PRED_ALL, r;
+	u32 f = le16_to_cpu(nd->field), vi = le32_to_cpu(nd->arg);
+	u32 argc = le16_to_cpu(nd->argc), k;
+	bool all = nd->flags & VIGIL_PRED_ALL;
+	bool nocase = nd->flags & VIGIL_PRED_NOCASE, r;
+	const struct vigil_value_rec *v;
 	const union vigil_value *fv;
 	const u8 *s = vr_empty;
-	u32 n = 0, k;
+	u32 n = 0;
+	u8 ftype;
 
-	if (in->field >= ev->nfields || in->field >= VIGIL_MAX_FIELDS)
+	if (f >= ev->nfields || f >= desc->nfields)
 		return false;
-	fv = &ev->v[in->field];
-	if (in->ftype == VIGIL_FT_STR || in->ftype == VIGIL_FT_PATH)
-		vr_field_str(ev, in->field, &s, &n);
-	for (k = 0; k < in->argc; k++, v++) {
-		switch (in->ftype) {
+	fv = &ev->v[f];
+	ftype = desc->fields[f].type;
+	if (ftype == VIGIL_FT_STR || ftype == VIGIL_FT_PATH)
+		vr_field_str(ev, f, &s, &n);
+	for (k = 0; k < argc; k++, vi++) {
+		v = &rs->values[vi];
+		switch (ftype) {
 		case VIGIL_FT_U64:
-			r = vr_num_op(in->op, fv->num, v->num);
+			r = vr_num_op(nd->op, fv->num, le64_to_cpu(v->num));
 			break;
 		case VIGIL_FT_ADDR:
-			r = vr_addr_op(fv->addr.a, v);
+			r = vr_addr_op(fv->addr.a,
+				       rs->strtab + le32_to_cpu(v->str.off),
+				       nd->op == VIGIL_OP_CIDR ?
+				       le64_to_cpu(v->num) : 128);
 			break;
 		default:
-			r = vr_str_op(rs, in, v, s, n);
+			r = vr_str_op(rs, nd->op, nocase, vi, s, n);
 			break;
 		}
 		if (r != all)
@@ -131,54 +153,52 @@ static bool vr_pred(const struct vigil_ruleset *rs, const struct vr_insn *in,
 }
 
 /*
- * Run a rule's postfix program.  Operands live in the bits of a u64 (the
- * compiler bounded the depth by VIGIL_MAX_EXPR_DEPTH).  When a value
- * decides the AND or OR that consumes it, evaluation jumps past that
- * operator, and on up while the value keeps deciding.
+ * Run a rule's postfix program, the payload's nodes, in place.  Operands
+ * live in the bits of a u64; the compiler bounded the depth by
+ * VIGIL_MAX_EXPR_DEPTH, and every pop is checked again here anyway.
  */
 static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
 		    const struct vigil_event *ev, int flip)
 {
-	const struct vr_insn *ins = rs->insns + rule->insn, *in, *p;
-	u32 depth = 0, pc = 0, i;
+	const struct vigil_node_rec *nd = rs->nodes + rule->node;
+	const struct vigil_event_desc *desc = vigil_event_desc(rule->type);
+	u32 depth = 0, i, argc;
 	u64 stack = 0, mask, bits;
 	bool v;
 
-	BUILD_BUG_ON(VIGIL_MAX_EXPR_DEPTH > 64);
-	while (pc < rule->ninsn) {
-		in = &ins[pc];
-		switch (in->kind) {
+	BUILD_BUG_ON(VIGIL_MAX_EXPR_DEPTH > 63);
+	if (!desc)
+		return false;
+	for (i = 0; i < rule->nnodes; i++, nd++) {
+		argc = le16_to_cpu(nd->argc);
+		switch (nd->kind) {
 		case VIGIL_NODE_PRED:
-			v = vr_pred(rs, in, ev) ^ ((int)pc == flip);
+			v = vr_pred(rs, nd, desc, ev) ^ ((int)i == flip);
 			break;
 		case VIGIL_NODE_NOT:
-			depth = in->base;
+			if (!depth)
+				return false;
+			depth--;
 			v = !((stack >> depth) & 1);
 			break;
 		case VIGIL_NODE_AND:
 		case VIGIL_NODE_OR:
-			depth = in->base;
-			mask = in->argc >= 64 ? ~0ULL : (1ULL << in->argc) - 1;
+			if (argc > depth)
+				return false;
+			depth -= argc;
+			mask = argc >= 64 ? ~0ULL : (1ULL << argc) - 1;
 			bits = (stack >> depth) & mask;
-			v = in->kind == VIGIL_NODE_AND ? bits == mask : bits;
+			v = nd->kind == VIGIL_NODE_AND ? bits == mask : bits;
 			break;
 		default:
 			return false;
-		}
-		for (i = pc; ins[i].parent != i; i = ins[i].parent) {
-			p = &ins[ins[i].parent];
-			if (p->kind == VIGIL_NODE_AND ? v :
-			    p->kind != VIGIL_NODE_OR || !v)
-				break;
-			depth = p->base;
 		}
 		if (depth >= 64)
 			return false;
 		stack = (stack & ~(1ULL << depth)) | ((u64)v << depth);
 		depth++;
-		pc = i + 1;
 	}
-	return stack & 1;
+	return depth == 1 && (stack & 1);
 }
 
 /* Evaluate one rule and report it if it matches; non-zero: stop. */
@@ -205,60 +225,46 @@ static int vr_run_all(const struct vigil_ruleset *rs, const struct vr_type *ty,
 		      const struct vigil_event *ev, vigil_match_fn fn,
 		      void *ctx)
 {
+	const u32 *list = rs->order + ty->first;
 	int count = 0;
 	u32 i;
 
-	for (i = 0; i < ty->nrules; i++) {
-		if (vr_try(rs, ty->rules[i], ev, fn, ctx, &count))
+	for (i = 0; i < ty->n; i++) {
+		if (vr_try(rs, list[i], ev, fn, ctx, &count))
 			break;
 	}
 	return count;
 }
 
 /*
- * Evaluate the rules listed by the outputs that hit, and the rules without
- * anchors, in rule order: a merge of the sorted lists.  @h->ids become
- * the cursors into vigil_ruleset.out_rules; each list ends with
- * VIGIL_AC_NONE, above every rule index, where its cursor stays.
+ * Evaluate the candidates and the rules without anchors in rule order:
+ * sort the few candidates, then merge them with the sorted list.
  */
-static int vr_run_hits(const struct vigil_ruleset *rs, const struct vr_type *ty,
-		       struct vigil_hits *h, const struct vigil_event *ev,
-		       vigil_match_fn fn, void *ctx)
+static int vr_run_cands(const struct vigil_ruleset *rs,
+			const struct vr_type *ty, struct vigil_cands *c,
+			const struct vigil_event *ev, vigil_match_fn fn,
+			void *ctx)
 {
-	const u32 *out = rs->out_rules;
-	u32 *pos = h->ids, n = h->n, a = 0, i, r;
+	const u32 *always = rs->order + ty->afirst;
+	u32 i, j, x, a = 0, r;
 	int count = 0;
 
-	for (i = 0; i < n; i++)
-		pos[i] = rs->out_first[h->ids[i]];
-	for (;;) {
-		r = a < ty->nalways ? ty->always[a] : VIGIL_AC_NONE;
-		for (i = 0; i < n; i++)
-			r = min(r, out[pos[i]]);
-		if (r == VIGIL_AC_NONE)
-			break;
-		if (a < ty->nalways && ty->always[a] == r)
-			a++;
-		for (i = 0; i < n; i++)
-			pos[i] += out[pos[i]] == r;
+	for (i = 1; i < c->n; i++) {
+		x = c->ids[i];
+		for (j = i; j > 0 && c->ids[j - 1] > x; j--)
+			c->ids[j] = c->ids[j - 1];
+		c->ids[j] = x;
+	}
+	i = 0;
+	while (i < c->n || a < ty->na) {
+		if (a >= ty->na || (i < c->n && c->ids[i] < always[a]))
+			r = c->ids[i++];
+		else
+			r = always[a++];
 		if (vr_try(rs, r, ev, fn, ctx, &count))
 			break;
 	}
 	return count;
-}
-
-static u32 vr_bsearch(const u64 *keys, u32 n, u64 x)
-{
-	u32 lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (keys[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && keys[lo] == x ? lo : VIGIL_AC_NONE;
 }
 
 /**
@@ -271,7 +277,7 @@ static u32 vr_bsearch(const u64 *keys, u32 n, u64 x)
  *
  * The prefilter picks the rules whose anchors occur in the event; they
  * and the rules without anchors are evaluated exactly.  If more than
- * VIGIL_MATCH_MAX_HITS prefilter outputs hit, every rule of the event type
+ * VIGIL_MATCH_MAX_HITS candidates turn up, every rule of the event type
  * is evaluated instead.  Never sleeps or allocates.
  *
  * Return: number of matching rules reported (the one whose callback said
@@ -280,35 +286,34 @@ static u32 vr_bsearch(const u64 *keys, u32 n, u64 x)
 int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 		vigil_match_fn fn, void *ctx)
 {
-	u32 ids[VIGIL_MATCH_MAX_HITS], i, k, n;
-	struct vigil_hits h = {
-		.ids = ids,
-		.cap = VIGIL_MATCH_MAX_HITS,
-	};
+	struct vigil_cands c;
 	const struct vr_type *ty;
+	u32 f, n, mask;
 	const u8 *s;
 
 	if (!rs || !vr_event_ok(ev))
 		return -EINVAL;
 	ty = &rs->types[ev->type];
-	if (ty->nalways == ty->nrules)
+	if (ty->na == ty->n)
 		return vr_run_all(rs, ty, ev, fn, ctx);
-	for (i = 0; i < ty->nac && !h.overflow; i++) {
-		if (vr_field_str(ev, ty->ac[i].field, &s, &n))
-			vigil_ac_scan(ty->ac[i].ac, s, n, ty->ac[i].base, &h);
+	c.n = 0;
+	c.overflow = false;
+	c.bloom = 0;
+	for (mask = ty->strmask; mask && !c.overflow; mask &= mask - 1) {
+		f = __builtin_ctz(mask);
+		if (vr_field_str(ev, f, &s, &n))
+			vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f),
+					  s, n, &c);
 	}
-	for (i = 0; i < ty->nnum && !h.overflow; i++) {
-		const struct vr_numidx *ni = &ty->num[i];
-
-		if (ni->field >= ev->nfields)
-			continue;
-		k = vr_bsearch(ni->keys, ni->n, ev->v[ni->field].num);
-		if (k != VIGIL_AC_NONE)
-			vigil_hits_add(&h, ni->base + k);
+	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
+		f = __builtin_ctz(mask);
+		if (f < ev->nfields)
+			vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
+					  ev->v[f].num, &c);
 	}
-	if (h.overflow)
+	if (c.overflow)
 		return vr_run_all(rs, ty, ev, fn, ctx);
-	return vr_run_hits(rs, ty, &h, ev, fn, ctx);
+	return vr_run_cands(rs, ty, &c, ev, fn, ctx);
 }
 
 /**
@@ -334,8 +339,8 @@ int vigil_rule_eval(const struct vigil_ruleset *rs, u32 rule_index,
 		return -EINVAL;
 	rule = &rs->rules[rule_index];
 	if (flip_node != -1 &&
-	    (flip_node < 0 || flip_node >= rule->ninsn ||
-	     rs->insns[rule->insn + flip_node].kind != VIGIL_NODE_PRED))
+	    (flip_node < 0 || flip_node >= rule->nnodes ||
+	     rs->nodes[rule->node + flip_node].kind != VIGIL_NODE_PRED))
 		return -EINVAL;
 	/* a rule is only ever evaluated for events of its type */
 	if (ev->type != rule->type)

@@ -11,21 +11,7 @@
  */
 #include "strmatch.h"
 
-/**
- * vigil_fold_copy() - copy a string, folding ASCII upper case to lower
- * @dst: destination, @len bytes
- * @src: source, @len bytes
- * @len: length
- */
-void vigil_fold_copy(u8 *dst, const u8 *src, u32 len)
-{
-	u32 i;
-
-	for (i = 0; i < len; i++)
-		dst[i] = vigil_fold(src[i]);
-}
-
-/* Compare @n bytes of text @s with pattern @p (already folded if nocase). */
+/* Compare @n bytes of text @s with pattern @p, folding both if nocase. */
 static bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
 {
 	u32 i;
@@ -33,7 +19,7 @@ static bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
 	if (!nocase)
 		return !memcmp(s, p, n);
 	for (i = 0; i < n; i++) {
-		if (vigil_fold(s[i]) != p[i])
+		if (vigil_fold(s[i]) != vigil_fold(p[i]))
 			return false;
 	}
 	return true;
@@ -43,7 +29,7 @@ static bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
  * vigil_str_eq() - text equals pattern
  * @s: text
  * @n: its length
- * @p: pattern, folded if @nocase
+ * @p: pattern
  * @m: its length
  * @nocase: compare ASCII case-insensitively
  *
@@ -58,7 +44,7 @@ bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
  * vigil_str_prefix() - text starts with pattern
  * @s: text
  * @n: its length
- * @p: pattern, folded if @nocase
+ * @p: pattern
  * @m: its length
  * @nocase: compare ASCII case-insensitively
  *
@@ -73,7 +59,7 @@ bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
  * vigil_str_suffix() - text ends with pattern
  * @s: text
  * @n: its length
- * @p: pattern, folded if @nocase
+ * @p: pattern
  * @m: its length
  * @nocase: compare ASCII case-insensitively
  *
@@ -86,23 +72,30 @@ bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
 
 /**
  * vigil_kmp_build() - failure table of a substring pattern
- * @p: pattern (folded if it is to be matched nocase)
+ * @p: pattern
  * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
+ * @nocase: it will be matched ASCII case-insensitively (the table is that
+ *	of the folded pattern)
  * @fail: out, @m entries: fail[i] is the length of the longest proper
  *	border of p[0..i]; at most 255, so a byte holds it
  */
-void vigil_kmp_build(const u8 *p, u32 m, u8 *fail)
+void vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail)
 {
+	u8 buf[VIGIL_MAX_PATTERN_LEN];
 	u32 i, k = 0;
 
-	if (!m)
+	if (!m || m > VIGIL_MAX_PATTERN_LEN)
 		return;
+	if (nocase) {
+		for (i = 0; i < m; i++)
+			buf[i] = vigil_fold(p[i]);
+		p = buf;
+	}
 	fail[0] = 0;
 	for (i = 1; i < m; i++) {
 		while (k && p[i] != p[k])
 			k = fail[k - 1];
-		if (p[i] == p[k])
-			k++;
+		k += p[i] == p[k];
 		fail[i] = k;
 	}
 }
@@ -111,7 +104,7 @@ void vigil_kmp_build(const u8 *p, u32 m, u8 *fail)
  * vigil_kmp_find() - text contains pattern (Knuth-Morris-Pratt)
  * @s: text
  * @n: its length
- * @p: pattern, folded if @nocase
+ * @p: pattern
  * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
  * @fail: the table from vigil_kmp_build()
  * @nocase: compare ASCII case-insensitively
@@ -132,9 +125,9 @@ bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
 	for (i = 0; i < n; i++) {
 		u8 c = nocase ? vigil_fold(s[i]) : s[i];
 
-		while (k && c != p[k])
+		while (k && c != (nocase ? vigil_fold(p[k]) : p[k]))
 			k = fail[k - 1];
-		if (c == p[k] && ++k == m)
+		if (c == (nocase ? vigil_fold(p[k]) : p[k]) && ++k == m)
 			return true;
 	}
 	return false;
@@ -149,8 +142,8 @@ bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
  * '\' that ends the pattern (malformed content) stands for itself.  On
  * return *@i is past the atom; the atom itself starts after the stars.
  */
-static bool vigil_glob_next(const u8 *p, u32 m, u32 *i, bool *star,
-			    bool *lit, u8 *c)
+static inline bool vigil_glob_next(const u8 *p, u32 m, u32 *i, bool *star,
+				   bool *lit, u8 *c)
 {
 	*star = false;
 	while (*i < m && p[*i] == '*') {

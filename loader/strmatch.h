@@ -7,9 +7,9 @@
  * backtracking.  Patterns are at most VIGIL_MAX_PATTERN_LEN bytes, which
  * bounds the tables built for them.
  *
- * Case-insensitive ("nocase") matching is ASCII only.  The caller folds
- * the pattern once (vigil_fold_copy()); the functions fold the text as
- * they read it.
+ * Case-insensitive ("nocase") matching is ASCII only.  Patterns are
+ * used as the channel holds them: the functions fold pattern and text as
+ * they read them, so nothing needs a folded copy.
  */
 #ifndef VIGIL_STRMATCH_H
 #define VIGIL_STRMATCH_H
@@ -28,13 +28,11 @@ static inline u8 vigil_fold(u8 c)
 	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
 }
 
-void vigil_fold_copy(u8 *dst, const u8 *src, u32 len);
-
 bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 
-void vigil_kmp_build(const u8 *p, u32 m, u8 *fail);
+void vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail);
 bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
 		    bool nocase);
 

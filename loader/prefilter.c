@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The matcher's prefilter, a gram index: see prefilter.h.
+ *
+ * Building is one pass over the keys: size the table (twice the keys,
+ * a power of two) and the bitmap (sixteen bits a key, between 8 Kbit and
+ * 256 Kbit), then insert each key by linear probing.  No recursion, one
+ * allocation.
+ */
+#include "prefilter.h"
+#include "strmatch.h"
+
+unsigned int vigil_compile_fail_nth;
+
+#define PF_MUL		0x9e3779b1U
+#define PF_SALT		0x85ebca77U
+#define PF_BITS_MIN	13U
+#define PF_BITS_MAX	18U
+/* A literal's gram is picked among its last PF_LOOK bytes. */
+#define PF_LOOK		16U
+
+/*
+ * How common a byte is in paths and command lines, either case:
+ * separators and frequent letters score high, so a gram avoids "/usr" and
+ * "bin/" when the literal has rarer parts.
+ */
+static const u8 pf_common[256] = {
+	['0' ... '9'] = 1,
+	['/'] = 5, [' '] = 5,
+	['.'] = 2, ['-'] = 2, ['_'] = 2, ['='] = 2,
+	['e'] = 2, ['s'] = 2, ['r'] = 2, ['i'] = 2,
+	['n'] = 2, ['t'] = 2, ['a'] = 2, ['o'] = 2,
+	['E'] = 2, ['S'] = 2, ['R'] = 2, ['I'] = 2,
+	['N'] = 2, ['T'] = 2, ['A'] = 2, ['O'] = 2,
+	['l'] = 1, ['c'] = 1, ['u'] = 1, ['b'] = 1,
+	['m'] = 1, ['p'] = 1, ['d'] = 1, ['h'] = 1,
+	['L'] = 1, ['C'] = 1, ['U'] = 1, ['B'] = 1,
+	['M'] = 1, ['P'] = 1, ['D'] = 1, ['H'] = 1,
+};
+
+static inline u32 pf_hash(u32 key, u16 fk)
+{
+	return (key ^ (fk * PF_SALT)) * PF_MUL;
+}
+
+/* The key of a wide gram: 8 folded bytes, first in the low bits. */
+static inline u32 pf_key8(u64 g)
+{
+	return (u32)((g * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+/**
+ * vigil_pf_gram() - the key of a literal
+ * @lit: the literal (not folded)
+ * @len: its length, at least VIGIL_GRAM_LEN
+ * @wide: out: the key is of a wide gram (VIGIL_GRAM_WIDE bytes, taken
+ *	when the literal is that long); its field tag gets VIGIL_PF_WIDE
+ *
+ * Picks the window whose bytes are least common among the last PF_LOOK
+ * bytes, the last of equals (ends of paths tell rules apart best).
+ *
+ * Return: the key: a narrow gram's folded bytes, first in the low bits;
+ * a hash of a wide gram's.
+ */
+u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide)
+{
+	u32 w = len >= VIGIL_GRAM_WIDE ? VIGIL_GRAM_WIDE : VIGIL_GRAM_LEN;
+	u32 i, score = 0, best = ~0U, at, from;
+	u64 g, t, upper;
+
+	/* the end of a literal tells rules apart best: look at its last bytes */
+	from = len > PF_LOOK ? len - PF_LOOK : 0;
+	at = from;
+	for (i = from; i < len; i++) {
+		score += pf_common[lit[i]];
+		if (i + 1 < from + w)
+			continue;
+		if (i >= from + w)
+			score -= pf_common[lit[i - w]];
+		if (score <= best) {
+			best = score;
+			at = i + 1 - w;
+		}
+	}
+	g = get_unaligned_le32(lit + at);
+	if (w == VIGIL_GRAM_WIDE)
+		g |= (u64)get_unaligned_le32(lit + at + 4) << 32;
+	/* fold 'A'..'Z' in all bytes at once: bit 7 of t + c set iff c >= x */
+	t = g & 0x7f7f7f7f7f7f7f7fULL;
+	upper = ((t + 0x3f3f3f3f3f3f3f3fULL) ^ (t + 0x2525252525252525ULL)) &
+		~g & 0x8080808080808080ULL;
+	g |= upper >> 2;
+	*wide = w == VIGIL_GRAM_WIDE;
+	return *wide ? pf_key8(g) : (u32)g;
+}
+
+/**
+ * vigil_pf_numkey() - the key of a u64 value
+ * @x: the value
+ *
+ * Return: 32 bits that equal values share.
+ */
+u32 vigil_pf_numkey(u64 x)
+{
+	return (u32)x ^ (u32)(x >> 32);
+}
+
+static u32 pf_log2_up(u64 n)
+{
+	u32 b = 0;
+
+	while ((1ULL << b) < n)
+		b++;
+	return b;
+}
+
+/**
+ * vigil_pf_build() - build the index of some keys
+ * @pf: out; free with vigil_pf_free()
+ * @ents: the keys, with their fields and rules (@fk not VIGIL_PF_EMPTY)
+ * @n: their number, at most VIGIL_MAX_VALUES
+ *
+ * An entry equal to one already inserted is dropped.  No keys, no
+ * allocation.
+ *
+ * Return: 0, -EINVAL if @n is over the cap or an entry is tagged
+ * VIGIL_PF_EMPTY, or -ENOMEM.
+ */
+int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
+		   u32 n)
+{
+	u32 i, h, slot, mask;
+	size_t tsz, bsz;
+
+	memset(pf, 0, sizeof(*pf));
+	if (n > VIGIL_MAX_VALUES)
+		return -EINVAL;
+	if (!n)
+		return 0;	/* scans of an empty index find nothing */
+	pf->tbits = max(pf_log2_up(2ULL * n), 4U);
+	pf->bbits = min(max(pf_log2_up(16ULL * n), PF_BITS_MIN), PF_BITS_MAX);
+	tsz = (size_t)sizeof(*pf->tab) << pf->tbits;
+	bsz = (size_t)1 << (pf->bbits - 3);
+	pf->bitmap = vigil_compile_alloc(bsz + tsz);
+	if (!pf->bitmap)
+		return -ENOMEM;
+	pf->size = bsz + tsz;
+	pf->tab = (struct vigil_pf_ent *)((u8 *)pf->bitmap + bsz);
+	/* bitmap and table come zeroed: every slot VIGIL_PF_EMPTY */
+	mask = (1U << pf->tbits) - 1;
+	for (i = 0; i < n; i++) {
+		const struct vigil_pf_ent *e = &ents[i];
+
+		if (e->fk == VIGIL_PF_EMPTY) {
+			vigil_pf_free(pf);
+			return -EINVAL;
+		}
+		h = pf_hash(e->key, e->fk);
+		pf->bitmap[h >> (38 - pf->bbits)] |=
+			1ULL << ((h >> (32 - pf->bbits)) & 63);
+		for (slot = h >> (32 - pf->tbits);
+		     pf->tab[slot].fk != VIGIL_PF_EMPTY;
+		     slot = (slot + 1) & mask) {
+			if (pf->tab[slot].key == e->key &&
+			    pf->tab[slot].fk == e->fk &&
+			    pf->tab[slot].rule == e->rule)
+				break;
+		}
+		pf->tab[slot] = *e;
+	}
+	return 0;
+}
+
+/**
+ * vigil_pf_free() - release an index
+ * @pf: built or zeroed
+ */
+void vigil_pf_free(struct vigil_pf *pf)
+{
+	vigil_free(pf->bitmap);
+	pf->bitmap = NULL;
+	pf->tab = NULL;
+}
+
+static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
+{
+	return pf->bitmap[h >> (38 - pf->bbits)] &
+	       (1ULL << ((h >> (32 - pf->bbits)) & 63));
+}
+
+static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
+		     struct vigil_cands *c)
+{
+	u32 mask = (1U << pf->tbits) - 1, slot;
+	const struct vigil_pf_ent *e;
+
+	for (slot = h >> (32 - pf->tbits);; slot = (slot + 1) & mask) {
+		e = &pf->tab[slot];
+		if (e->fk == VIGIL_PF_EMPTY)
+			return;
+		if (e->key == key && e->fk == fk)
+			vigil_cands_add(c, e->rule);
+	}
+}
+
+/**
+ * vigil_pf_scan_str() - the candidates a string field brings
+ * @pf: the index
+ * @fk: vigil_pf_fk() of the field
+ * @s: its text
+ * @n: its length
+ * @c: candidates, added to; the scan stops when it overflows
+ *
+ * Time linear in @n: two bit tests a byte (narrow and wide gram ending
+ * there), a probe of a short cluster of the table when a bit is set.
+ */
+void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
+		       struct vigil_cands *c)
+{
+	u16 wfk = fk | VIGIL_PF_WIDE;
+	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, g4, k8, h, i;
+	u64 g = 0;
+
+	if (!pf->bitmap)
+		return;
+	for (i = 0; i < n && !c->overflow; i++) {
+		g = (g >> 8) | (u64)vigil_fold(s[i]) << 56;
+		if (i + 1 < VIGIL_GRAM_LEN)
+			continue;
+		g4 = g >> 32;
+		h = (g4 ^ salt) * PF_MUL;
+		if (pf_maybe(pf, h))
+			pf_probe(pf, h, g4, fk, c);
+		if (i + 1 < VIGIL_GRAM_WIDE)
+			continue;
+		k8 = pf_key8(g);
+		h = (k8 ^ wsalt) * PF_MUL;
+		if (pf_maybe(pf, h))
+			pf_probe(pf, h, k8, wfk, c);
+	}
+}
+
+/**
+ * vigil_pf_scan_num() - the candidates a u64 field brings
+ * @pf: the index
+ * @fk: vigil_pf_fk() of the field
+ * @x: its value
+ * @c: candidates, added to
+ */
+void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
+		       struct vigil_cands *c)
+{
+	u32 key = vigil_pf_numkey(x), h = pf_hash(key, fk);
+
+	if (pf->bitmap && pf_maybe(pf, h))
+		pf_probe(pf, h, key, fk, c);
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The matcher's prefilter: a gram index.  Private to loader/.
+ *
+ * Each anchor (a literal that must occur in a field for a rule to match,
+ * or a u64 value the field must equal) is reduced to one key: a gram of
+ * the literal, eight case-folded bytes (hashed to 32 bits) if it is that
+ * long, else four, picked where its bytes look rarest; or 32 bits of the
+ * u64.  Keys, tagged with their (event type, field) and width, go into
+ * one open-addressing hash table of (key, tag, rule) entries, with a
+ * bitmap of their hashes in front.  The matcher slides four- and
+ * eight-byte windows over each string field that has keys, folding as it
+ * reads; most positions cost two bit tests, a set bit one probe of the
+ * table.  Every
+ * rule whose key occurs is a candidate; the exact evaluation decides, so
+ * chance hits cost time, never a wrong answer, and an anchor always finds
+ * its rule.
+ */
+#ifndef VIGIL_PREFILTER_H
+#define VIGIL_PREFILTER_H
+
+#include "compat.h"
+#include "schema.h"
+
+/* Bytes of a gram; shorter literals cannot anchor a rule. */
+#define VIGIL_GRAM_LEN		4U
+/* Bytes of a wide gram, which literals at least that long use. */
+#define VIGIL_GRAM_WIDE		8U
+
+/* Candidate rules one event may collect before the matcher runs all. */
+#define VIGIL_MATCH_MAX_HITS	32U
+
+/* vigil_pf_ent.fk of an empty slot: event types start at 1 */
+#define VIGIL_PF_EMPTY		0U
+/* vigil_pf_ent.fk flag: the key is of a wide gram */
+#define VIGIL_PF_WIDE		0x8000U
+
+/**
+ * vigil_pf_fk() - the tag of one (event type, field)
+ * @type: event type
+ * @field: field index
+ *
+ * Return: a number above VIGIL_PF_EMPTY (@type is at least 1) and below
+ * VIGIL_PF_WIDE.
+ */
+static inline u16 vigil_pf_fk(u32 type, u32 field)
+{
+	BUILD_BUG_ON((VIGIL_EV_MAX + 1) * VIGIL_MAX_FIELDS > VIGIL_PF_WIDE);
+	return type * VIGIL_MAX_FIELDS + field;
+}
+
+/**
+ * struct vigil_pf_ent - one key of one rule
+ * @key: from vigil_pf_gram() or vigil_pf_numkey()
+ * @fk: vigil_pf_fk() of its field, with VIGIL_PF_WIDE for a wide gram;
+ *	VIGIL_PF_EMPTY in a free slot
+ * @rule: rule index (rules are fewer than 65537)
+ */
+struct vigil_pf_ent {
+	u32 key;
+	u16 fk;
+	u16 rule;
+};
+
+/**
+ * struct vigil_pf - the index, one allocation
+ * @tab: 1 << @tbits entries, at most half of them used
+ * @bitmap: 1 << @bbits bits: hash prefixes of the keys
+ * @tbits: log2 of the table size
+ * @bbits: log2 of the bitmap size in bits
+ * @size: bytes of the allocation
+ */
+struct vigil_pf {
+	struct vigil_pf_ent *tab;
+	u64 *bitmap;
+	u32 tbits;
+	u32 bbits;
+	size_t size;
+};
+
+/**
+ * struct vigil_cands - candidate rules of one event, on the caller's stack
+ * @ids: the rule indexes, in the order found
+ * @n: how many
+ * @overflow: a rule did not fit; the set is incomplete
+ * @bloom: bit (id % 64) for each recorded id: skips most lookups
+ */
+struct vigil_cands {
+	u32 ids[VIGIL_MATCH_MAX_HITS];
+	u32 n;
+	bool overflow;
+	u64 bloom;
+};
+
+/**
+ * vigil_cands_add() - record a rule once
+ * @c: the set
+ * @id: the rule index
+ */
+static inline void vigil_cands_add(struct vigil_cands *c, u32 id)
+{
+	u64 bit = 1ULL << (id & 63);
+	u32 i;
+
+	if (c->bloom & bit) {
+		for (i = 0; i < c->n; i++) {
+			if (c->ids[i] == id)
+				return;
+		}
+	}
+	if (c->n >= VIGIL_MATCH_MAX_HITS) {
+		c->overflow = true;
+		return;
+	}
+	c->bloom |= bit;
+	c->ids[c->n++] = id;
+}
+
+/*
+ * Allocations of the rule set compiler (ruleset.c and prefilter.c).  A
+ * test sets vigil_compile_fail_nth to n > 0 to make the nth allocation
+ * from then on fail, which proves that building is all or nothing; it is
+ * 0 otherwise and costs a compare.
+ */
+extern unsigned int vigil_compile_fail_nth;
+
+static inline void *vigil_compile_alloc(size_t size)
+{
+	if (unlikely(vigil_compile_fail_nth) && !--vigil_compile_fail_nth)
+		return NULL;
+	return vigil_alloc(size);
+}
+
+u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide);
+u32 vigil_pf_numkey(u64 x);
+int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
+		   u32 n);
+void vigil_pf_free(struct vigil_pf *pf);
+void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
+		       struct vigil_cands *c);
+void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
+		       struct vigil_cands *c);
+
+#endif /* VIGIL_PREFILTER_H */

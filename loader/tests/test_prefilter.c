@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The prefilter's gram index (prefilter.c): a literal that occurs in a
+ * field, in any case, always brings its rule (no false negatives), against
+ * a naive search on random literal sets and texts; grams fold only ASCII
+ * letters; u64 keys; duplicates; the candidate set overflows cleanly; a
+ * failed allocation fails the build.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "prefilter.h"
+#include "strmatch.h"
+
+static u32 rnd_state = 777;
+
+static u32 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static bool occurs(const u8 *s, u32 n, const u8 *p, u32 m)
+{
+	u32 i, j;
+
+	for (i = 0; i + m <= n; i++) {
+		for (j = 0; j < m && vigil_fold(s[i + j]) == vigil_fold(p[j]);
+		     j++)
+			;
+		if (j == m)
+			return true;
+	}
+	return false;
+}
+
+static bool has(const struct vigil_cands *c, u32 rule)
+{
+	u32 i;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->ids[i] == rule)
+			return true;
+	}
+	return false;
+}
+
+/* An entry for literal @s of rule @rule on @fk, as the compiler makes it. */
+static struct vigil_pf_ent ent(const char *s, u16 fk, u16 rule)
+{
+	struct vigil_pf_ent e = { .fk = fk, .rule = rule };
+	bool wide;
+
+	e.key = vigil_pf_gram((const u8 *)s, strlen(s), &wide);
+	if (wide)
+		e.fk |= VIGIL_PF_WIDE;
+	return e;
+}
+
+static void scan(const struct vigil_pf *pf, u16 fk, const char *s,
+		 struct vigil_cands *c)
+{
+	memset(c, 0, sizeof(*c));
+	vigil_pf_scan_str(pf, fk, (const u8 *)s, strlen(s), c);
+}
+
+/* Grams: case-folded ASCII only; rare parts win over "/usr" and "bin/". */
+static void test_gram(void **state)
+{
+	bool wide;
+
+	assert_int_equal(vigil_pf_gram((const u8 *)"ABCD", 4, &wide),
+			 vigil_pf_gram((const u8 *)"abcd", 4, &wide));
+	assert_false(wide);
+	assert_int_equal(vigil_pf_gram((const u8 *)"abcd", 4, &wide),
+			 0x64636261);
+	/* bytes with the high bit set are not letters: 0xc1 & 0x7f is 'A' */
+	assert_int_equal(vigil_pf_gram((const u8 *)"\xc1\xda\x5b\x40", 4,
+				       &wide), 0x405bdac1);
+	assert_int_equal(vigil_pf_gram((const u8 *)"/usr/bin/zypq", 13, &wide),
+			 vigil_pf_gram((const u8 *)"r/bin/zypq", 10, &wide));
+	assert_true(wide);
+	assert_int_equal(vigil_pf_gram((const u8 *)"/usr/zkqx", 9, &wide),
+			 vigil_pf_gram((const u8 *)"USR/ZKQX", 8, &wide));
+	/* four-byte grams of short literals avoid the separators */
+	assert_int_equal(vigil_pf_gram((const u8 *)"/a/zkqx", 7, &wide),
+			 0x78716b7a);
+}
+
+/* Fixed sets: fields, case, chance hits, duplicates. */
+static void test_classic(void **state)
+{
+	const struct vigil_pf_ent ents[] = {
+		ent("kazumito", 17, 0), ent("/etc/shadow", 17, 1),
+		ent("Curl", 18, 2), ent("curl", 17, 3), ent("curl", 17, 3),
+		ent("wget", 17, 4),
+	};
+	struct vigil_cands c;
+	struct vigil_pf pf;
+
+	assert_int_equal(vigil_pf_build(&pf, ents, ARRAY_SIZE(ents)), 0);
+	assert_true(pf.size > 0);
+	scan(&pf, 17, "/usr/bin/CURL -o /tmp/KAZUMITO.sh", &c);
+	assert_false(c.overflow);
+	assert_true(has(&c, 0) && has(&c, 3));
+	assert_false(has(&c, 2) || has(&c, 4));
+	scan(&pf, 18, "curl", &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 2);
+	scan(&pf, 17, "cat /ETC/SHADOW", &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 1);
+	scan(&pf, 17, "cur", &c);
+	assert_int_equal(c.n, 0);
+	vigil_pf_free(&pf);
+}
+
+/* Random literals and texts: every literal that occurs brings its rule. */
+static void test_random(void **state)
+{
+	static const char alpha[] = "abAB/.xz";
+	struct vigil_pf_ent ents[300];
+	u8 lits[300][20], text[200];
+	u32 lens[300], it, n, i, k, tl, found = 0, extra = 0;
+	u16 fks[300];
+	struct vigil_cands c;
+	struct vigil_pf pf;
+	bool wide;
+
+	for (it = 0; it < 300; it++) {
+		n = 1 + rnd() % ARRAY_SIZE(ents);
+		for (i = 0; i < n; i++) {
+			lens[i] = VIGIL_GRAM_LEN + rnd() % 12;
+			for (k = 0; k < lens[i]; k++)
+				lits[i][k] = alpha[rnd() % 8];
+			fks[i] = 16 + rnd() % 3;
+			ents[i].key = vigil_pf_gram(lits[i], lens[i], &wide);
+			ents[i].fk = fks[i] | (wide ? VIGIL_PF_WIDE : 0);
+			ents[i].rule = i;
+		}
+		assert_int_equal(vigil_pf_build(&pf, ents, n), 0);
+		for (k = 0; k < 20; k++) {
+			u16 fk = 16 + rnd() % 3;
+
+			tl = rnd() % sizeof(text);
+			for (i = 0; i < tl; i++)
+				text[i] = alpha[rnd() % 8];
+			/* plant a literal now and then */
+			i = rnd() % n;
+			if (k % 2 && tl > lens[i]) {
+				memcpy(text + rnd() % (tl - lens[i]), lits[i],
+				       lens[i]);
+			}
+			memset(&c, 0, sizeof(c));
+			vigil_pf_scan_str(&pf, fk, text, tl, &c);
+			if (c.overflow)
+				continue;
+			for (i = 0; i < n; i++) {
+				bool want = fks[i] == fk &&
+					    occurs(text, tl, lits[i], lens[i]);
+
+				if (want && !has(&c, i))
+					fail_msg("literal %u missed", i);
+				found += want;
+				extra += !want && has(&c, i);
+			}
+		}
+		vigil_pf_free(&pf);
+	}
+	print_message("%u literals found, %u chance candidates\n", found,
+		      extra);
+	assert_true(found > 300);
+}
+
+/* u64 keys; a full candidate set says so. */
+static void test_num_overflow(void **state)
+{
+	struct vigil_pf_ent ents[VIGIL_MATCH_MAX_HITS + 3];
+	struct vigil_cands c;
+	struct vigil_pf pf;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(ents); i++) {
+		ents[i].key = vigil_pf_numkey(i < 2 ? 443 + i : 22);
+		ents[i].fk = 20;
+		ents[i].rule = i;
+	}
+	assert_int_equal(vigil_pf_build(&pf, ents, ARRAY_SIZE(ents)), 0);
+	memset(&c, 0, sizeof(c));
+	vigil_pf_scan_num(&pf, 20, 444, &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 1);
+	vigil_pf_scan_num(&pf, 21, 443, &c);
+	assert_int_equal(c.n, 1);
+	vigil_pf_scan_num(&pf, 20, 22, &c);
+	assert_true(c.overflow);
+	assert_int_equal(c.n, VIGIL_MATCH_MAX_HITS);
+	vigil_pf_free(&pf);
+
+	/* the candidate set records a rule once */
+	memset(&c, 0, sizeof(c));
+	vigil_cands_add(&c, 64);
+	vigil_cands_add(&c, 0);
+	vigil_cands_add(&c, 64);
+	assert_int_equal(c.n, 2);
+}
+
+/* No keys, no allocation; a failed allocation or a bad tag fails. */
+static void test_build_fail(void **state)
+{
+	const struct vigil_pf_ent ents[] = { ent("abcdef", 16, 0) };
+	struct vigil_pf_ent bad = ents[0];
+	struct vigil_cands c;
+	struct vigil_pf pf;
+
+	assert_int_equal(vigil_pf_build(&pf, ents, 0), 0);
+	assert_null(pf.bitmap);
+	scan(&pf, 16, "abcdef", &c);
+	assert_int_equal(c.n, 0);
+	vigil_pf_free(&pf);
+
+	vigil_compile_fail_nth = 1;
+	assert_int_equal(vigil_pf_build(&pf, ents, 1), -ENOMEM);
+	assert_null(pf.bitmap);
+	vigil_compile_fail_nth = 0;
+
+	bad.fk = VIGIL_PF_EMPTY;
+	assert_int_equal(vigil_pf_build(&pf, &bad, 1), -EINVAL);
+	assert_null(pf.bitmap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gram),
+		cmocka_unit_test(test_classic),
+		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_num_overflow),
+		cmocka_unit_test(test_build_fail),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
