@@ -2,9 +2,10 @@
 /*
  * The matcher's prefilter, a gram index: see prefilter.h.
  *
- * Building is one pass over the keys: size the table (twice the keys,
- * a power of two) and the bitmap (sixteen bits a key, between 8 Kbit and
- * 256 Kbit), then insert each key by linear probing.  No recursion, one
+ * Building is one pass over the keys: size the table (one and a half
+ * times the keys, rounded up to a power of two) and the bitmap (sixteen
+ * bits a key, between 8 Kbit and 256 Kbit), then insert each key by
+ * linear probing.  No recursion, one
  * allocation.
  */
 #include "prefilter.h"
@@ -137,7 +138,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		return -EINVAL;
 	if (!n)
 		return 0;	/* scans of an empty index find nothing */
-	pf->tbits = max(pf_log2_up(2ULL * n), 4U);
+	pf->tbits = max(pf_log2_up(n + n / 2), 4U);
 	pf->bbits = min(max(pf_log2_up(16ULL * n), PF_BITS_MIN), PF_BITS_MAX);
 	tsz = (size_t)sizeof(*pf->tab) << pf->tbits;
 	bsz = (size_t)1 << (pf->bbits - 3);

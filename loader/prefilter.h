@@ -64,7 +64,7 @@ struct vigil_pf_ent {
 
 /**
  * struct vigil_pf - the index, one allocation
- * @tab: 1 << @tbits entries, at most half of them used
+ * @tab: 1 << @tbits entries, at most two thirds of them used
  * @bitmap: 1 << @bbits bits: hash prefixes of the keys
  * @tbits: log2 of the table size
  * @bbits: log2 of the bitmap size in bits
