@@ -23,7 +23,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,6 +98,7 @@ static void print_json(struct json_object *o)
 
 static int vc_open(struct vc *vc)
 {
+	struct timeval tmo = { .tv_sec = 60 };
 	int one = 1, ret;
 
 	vc->sk = nl_socket_alloc();
@@ -122,6 +123,9 @@ static int vc_open(struct vc *vc)
 	setsockopt(nl_socket_get_fd(vc->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 	nl_socket_set_msg_buf_size(vc->sk, 1 << 16);
+	/* a request never waits for its answer for ever */
+	setsockopt(nl_socket_get_fd(vc->sk), SOL_SOCKET, SO_RCVTIMEO, &tmo,
+		   sizeof(tmo));
 	return 0;
 }
 
@@ -646,13 +650,6 @@ static int cmd_remove(struct vc *vc, const char *arg)
 
 /* --- events ------------------------------------------------------------ */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	stop = 1;
-}
-
 static struct json_object *addr_json(const unsigned char *a)
 {
 	static const unsigned char v4map[12] = {
@@ -769,7 +766,6 @@ static int cmd_events(struct vc *vc, long count, int timeout)
 	struct ev_state st = { 0 };
 	struct nl_cb *cb;
 	int grp, ret, rcvbuf = 4 << 20;
-	struct sigaction sa;
 
 	grp = genl_ctrl_resolve_grp(vc->sk, VIGIL_GENL_NAME,
 				    VIGIL_MCGRP_EVENTS);
@@ -795,21 +791,22 @@ static int cmd_events(struct vc *vc, long count, int timeout)
 	/* multicast messages carry no sequence numbers of ours */
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_ok_cb, NULL);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * SIGINT and SIGTERM keep their default action: libnl retries a
+	 * recvmsg() a signal interrupted, so a handler could leave us
+	 * waiting.  Every record is flushed as it is printed.  Reads do not
+	 * block: poll() waits.
+	 */
+	nl_socket_set_nonblocking(vc->sk);
 	/* tell a waiting script we are subscribed */
 	if (!vc->json)
 		fprintf(stderr, "%s: following events\n", prog);
 
-	while (!stop && (count <= 0 || st.count < count)) {
+	while (count <= 0 || st.count < count) {
 		struct pollfd p = { .fd = nl_socket_get_fd(vc->sk),
 				    .events = POLLIN };
 		int n = poll(&p, 1, timeout > 0 ? timeout * 1000 : -1);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			perror("poll");
 			break;
@@ -823,7 +820,7 @@ static int cmd_events(struct vc *vc, long count, int timeout)
 				prog);
 			continue;
 		}
-		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
+		if (ret < 0 && ret != -NLE_AGAIN) {
 			fprintf(stderr, "%s: events: %s\n", prog, nl_geterror(ret));
 			break;
 		}
