@@ -207,8 +207,11 @@ static int chan_decompress(const u8 *f, u32 cs, u32 us, u8 **out,
 	u8 *buf;
 	size_t ret;
 
-	/* vigil_alloc() is at least 8-byte aligned, as the payload needs. */
-	buf = vigil_alloc(us);
+	/*
+	 * At least 8-byte aligned, as the payload needs.  Not zeroed: the
+	 * buffer is freed unless decompression filled every byte of it.
+	 */
+	buf = vigil_alloc_uninit(us);
 	if (!buf)
 		return vigil_errf(err, VIGIL_E_NOMEM, off, false,
 				  "no memory for a %u-byte payload", us);

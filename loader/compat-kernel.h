@@ -22,6 +22,12 @@ static inline void *vigil_alloc(size_t size)
 	return kvzalloc(size, GFP_KERNEL);
 }
 
+/* For buffers the caller fills completely before reading them. */
+static inline void *vigil_alloc_uninit(size_t size)
+{
+	return kvmalloc(size, GFP_KERNEL);
+}
+
 static inline void vigil_free(const void *p)
 {
 	kvfree(p);

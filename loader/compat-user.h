@@ -60,6 +60,12 @@ static inline void *vigil_alloc(size_t size)
 	return calloc(1, size ? size : 1);
 }
 
+/* For buffers the caller fills completely before reading them. */
+static inline void *vigil_alloc_uninit(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
 static inline void vigil_free(const void *p)
 {
 	free((void *)p);
