@@ -219,7 +219,8 @@ has test-wrong out 'good|wrong'
 has test-wrong out '^0 passed, 1 failed$'
 run test-thin 1 "$VC" test --coverage "$T/good.vch" "$T/thin.jsonl"
 has test-thin out 'no fixture matches it'
-has test-thin out 'node 1 never decides the result: comm: "dpkg"'
+has test-thin out 'node 1 decides no match: comm: "dpkg"'
+has test-thin out 'node 1 decides no miss: comm: "dpkg"'
 run test-typo 1 "$VC" test "$T/good.vch" "$T/typo.jsonl"
 has test-typo out "^$T/typo.jsonl:1: unknown field 'pth' for event 'fifo'"
 run test-usage 2 "$VC" test "$T/good.vch"
