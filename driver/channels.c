@@ -148,8 +148,11 @@ static struct kobj_attribute vigil_ch_id = __ATTR_RO(id);
 static struct kobj_attribute vigil_ch_version = __ATTR_RO(version);
 static struct kobj_attribute vigil_ch_digest = __ATTR_RO(digest);
 static struct kobj_attribute vigil_ch_rules = __ATTR_RO(rules);
-static struct kobj_attribute vigil_ch_signed =
-	__ATTR(signed, 0444, signed_show, NULL);
+/* __ATTR(signed, ...) would read as the C type to checkpatch */
+static struct kobj_attribute vigil_ch_signed = {
+	.attr = { .name = "signed", .mode = 0444 },
+	.show = signed_show,
+};
 static struct kobj_attribute vigil_ch_loaded = __ATTR_RO(loaded);
 
 static struct attribute *vigil_ch_attrs[] = {
