@@ -176,6 +176,33 @@ static struct vigil_str vigil_path(const struct path *path, char *buf)
 	return vigil_str_of(p, buf + VIGIL_MAX_FIELD_LEN - 1 - p);
 }
 
+/*
+ * Start an event about task @t: NULL if the sensor is not live or this
+ * CPU's scratch space is in use; else the scratch space, with @c filled.
+ */
+static struct vigil_scratch *vigil_begin(struct task_struct *t,
+					 struct vigil_common *c)
+{
+	struct vigil_scratch *s;
+
+	if (!vigil_live())
+		return NULL;
+	s = vigil_get_scratch();
+	if (!s)
+		return NULL;
+	rcu_read_lock();
+	vigil_common(c, t, s->comm);
+	rcu_read_unlock();
+	return s;
+}
+
+/* Match the event built in @s and give the scratch space back. */
+static void vigil_submit(struct vigil_scratch *s)
+{
+	vigil_channels_match(&s->ev);
+	vigil_put_scratch(s);
+}
+
 /* --- process events ---------------------------------------------------- */
 
 /* argv of the image current just executed, joined by spaces */
@@ -219,14 +246,11 @@ static void vigil_exec_probe(void *data, struct task_struct *p, pid_t old_pid,
 	struct vigil_str filename, argv, pcomm;
 	u64 euid;
 
-	if (!vigil_live())
-		return;
-	s = vigil_get_scratch();
+	s = vigil_begin(current, &c);
 	if (!s)
 		return;
-	rcu_read_lock();
-	vigil_common(&c, current, s->comm);
 	euid = from_kuid_munged(&init_user_ns, current_euid());
+	rcu_read_lock();
 	pcomm = vigil_comm(rcu_dereference(current->real_parent), s->comm2);
 	rcu_read_unlock();
 	filename = bprm->file ? vigil_path(&bprm->file->f_path, s->buf1)
@@ -234,8 +258,7 @@ static void vigil_exec_probe(void *data, struct task_struct *p, pid_t old_pid,
 	argv = vigil_argv(s->buf2);
 	vigil_fill_exec(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			euid, filename, argv, pcomm);
-	vigil_channels_match(&s->ev);
-	vigil_put_scratch(s);
+	vigil_submit(s);
 }
 
 /* clone flags of the fork/clone current is in, from its syscall registers */
@@ -273,18 +296,12 @@ static void vigil_fork_probe(void *data, struct task_struct *parent,
 	struct vigil_scratch *s;
 	struct vigil_common c;
 
-	if (!vigil_live())
-		return;
-	s = vigil_get_scratch();
+	s = vigil_begin(child, &c);
 	if (!s)
 		return;
-	rcu_read_lock();
-	vigil_common(&c, child, s->comm);
-	rcu_read_unlock();
 	vigil_fill_fork(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			(u64)parent->tgid, vigil_clone_flags());
-	vigil_channels_match(&s->ev);
-	vigil_put_scratch(s);
+	vigil_submit(s);
 }
 
 static void vigil_exit_probe(void *data, struct task_struct *p)
@@ -292,18 +309,12 @@ static void vigil_exit_probe(void *data, struct task_struct *p)
 	struct vigil_scratch *s;
 	struct vigil_common c;
 
-	if (!vigil_live())
-		return;
-	s = vigil_get_scratch();
+	s = vigil_begin(p, &c);
 	if (!s)
 		return;
-	rcu_read_lock();
-	vigil_common(&c, p, s->comm);
-	rcu_read_unlock();
 	vigil_fill_exit(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			(u64)(u32)p->exit_code);
-	vigil_channels_match(&s->ev);
-	vigil_put_scratch(s);
+	vigil_submit(s);
 }
 
 /* --- syscalls (x86_64) ------------------------------------------------- */

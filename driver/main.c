@@ -173,16 +173,22 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", vigil_enabled());
 }
 
-static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t count)
+/* Store a boolean setting: @which 0 is enabled, 1 require_signature. */
+static ssize_t vigil_store_bool(const char *buf, size_t count, int which)
 {
 	bool on;
 	int ret = kstrtobool(buf, &on);
 
 	if (ret)
 		return ret;
-	ret = vigil_set_config(&on, NULL, NULL);
+	ret = vigil_set_config(which ? NULL : &on, which ? &on : NULL, NULL);
 	return ret ? ret : count;
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	return vigil_store_bool(buf, count, 0);
 }
 
 static ssize_t require_signature_show(struct kobject *kobj,
@@ -195,13 +201,7 @@ static ssize_t require_signature_store(struct kobject *kobj,
 				       struct kobj_attribute *attr,
 				       const char *buf, size_t count)
 {
-	bool on;
-	int ret = kstrtobool(buf, &on);
-
-	if (ret)
-		return ret;
-	ret = vigil_set_config(NULL, &on, NULL);
-	return ret ? ret : count;
+	return vigil_store_bool(buf, count, 1);
 }
 
 static ssize_t rate_limit_show(struct kobject *kobj,

@@ -67,6 +67,22 @@ int vigil_netlink_multicast(struct sk_buff *skb)
 	return genlmsg_multicast(&vigil_genl_family, skb, 0, 0, GFP_KERNEL);
 }
 
+/* A reply to @info's request; NULL if there is no memory. */
+static struct sk_buff *vigil_reply_new(struct genl_info *info, u8 cmd,
+				       void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = vigil_genlmsg_put(msg, info->snd_portid, info->snd_seq, cmd, 0);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int vigil_need_admin(struct sk_buff *skb, struct genl_info *info)
 {
 	if (netlink_capable(skb, CAP_SYS_ADMIN))
@@ -97,13 +113,9 @@ static int vigil_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = vigil_reply_new(info, VIGIL_CMD_GET_STATUS, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = vigil_genlmsg_put(msg, info->snd_portid, info->snd_seq,
-				VIGIL_CMD_GET_STATUS, 0);
-	if (!hdr)
-		goto nospace;
 	vigil_last_reject(reason, sizeof(reason));
 	if (nla_put_string(msg, VIGIL_A_VERSION, VIGIL_VERSION) ||
 	    nla_put_u32(msg, VIGIL_A_SCHEMA_VERSION, VIGIL_SCHEMA_VERSION) ||
@@ -225,13 +237,11 @@ static void vigil_load_rejected(struct genl_info *info,
 		info->extack->cookie_len = sizeof(rj);
 	}
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = vigil_reply_new(info, VIGIL_CMD_LOAD_CHANNEL, &hdr);
 	if (!msg)
 		return;
-	hdr = vigil_genlmsg_put(msg, info->snd_portid, info->snd_seq,
-				VIGIL_CMD_LOAD_CHANNEL, 0);
 	vigil_last_reject(reason, sizeof(reason));
-	if (!hdr || nla_put_string(msg, VIGIL_A_LAST_REJECT, reason)) {
+	if (nla_put_string(msg, VIGIL_A_LAST_REJECT, reason)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -270,13 +280,11 @@ static int vigil_cmd_load(struct sk_buff *skb, struct genl_info *info)
 	f.id = le32_to_cpu(((const struct vigil_chan_header *)data)->channel_id);
 	kvfree(data);
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = vigil_reply_new(info, VIGIL_CMD_LOAD_CHANNEL, &hdr);
 	if (!msg)
 		return 0;	/* loaded; only the description is lost */
-	hdr = vigil_genlmsg_put(msg, info->snd_portid, info->snd_seq,
-				VIGIL_CMD_LOAD_CHANNEL, 0);
 	vigil_channels_list(vigil_find_fn, &f);
-	if (!hdr || (f.found && vigil_put_channel(msg, &f.info))) {
+	if (f.found && vigil_put_channel(msg, &f.info)) {
 		nlmsg_free(msg);
 		return 0;
 	}
@@ -350,12 +358,10 @@ static int vigil_cmd_get_config(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = vigil_reply_new(info, VIGIL_CMD_GET_CONFIG, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = vigil_genlmsg_put(msg, info->snd_portid, info->snd_seq,
-				VIGIL_CMD_GET_CONFIG, 0);
-	if (!hdr || vigil_put_config(msg)) {
+	if (vigil_put_config(msg)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
