@@ -6,7 +6,7 @@
 #
 #   make            tools: build/vigil-chan, build/gencorpus
 #   make check      every test (installs what it needs)
-#   make demo       the channel pipeline, end to end
+#   make demo       the channel pipeline, then live detections in QEMU
 #   make bench      benchmarks; figures go to BENCHMARKS.md by hand
 #   make fuzz       a longer fuzzing run (FUZZ_SECONDS, default 600)
 #   make module     build/module/vigil.ko for Debian's packaged kernel
