@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <linux/types.h>	/* __le16, __le32, __le64 */
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 typedef uint8_t u8;

@@ -17,9 +17,6 @@
  * channels/testdata/README.md lists the cases and why each code is the
  * right one.
  */
-/* <sys/stat.h> with _GNU_SOURCE brings in linux/types.h's __le64 */
-#undef _GNU_SOURCE
-#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
