@@ -66,23 +66,28 @@ static inline u32 pf_key8(u64 g)
 u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide)
 {
 	u32 w = len >= VIGIL_GRAM_WIDE ? VIGIL_GRAM_WIDE : VIGIL_GRAM_LEN;
-	u32 i, score = 0, best = ~0U, at, from;
+	u32 i, n, score = 0, key, best, at, from;
+	const u8 *q;
 	u64 g, t, upper;
 
 	/* the end of a literal tells rules apart best: look at its last bytes */
 	from = len > PF_LOOK ? len - PF_LOOK : 0;
-	at = from;
-	for (i = from; i < len; i++) {
-		score += pf_common[lit[i]];
-		if (i + 1 < from + w)
-			continue;
-		if (i >= from + w)
-			score -= pf_common[lit[i - w]];
-		if (score <= best) {
-			best = score;
-			at = i + 1 - w;
-		}
+	q = lit + from;
+	n = len - from;
+	for (i = 0; i < w; i++)
+		score += pf_common[q[i]];
+	/*
+	 * Least score wins, the last of equals: (score, 255 - window) as one
+	 * key, kept with a branch-free minimum.
+	 */
+	best = score << 8 | 255;
+	for (i = w; i < n; i++) {
+		score += pf_common[q[i]];
+		score -= pf_common[q[i - w]];
+		key = score << 8 | (255 - (i + 1 - w));
+		best = min(best, key);
 	}
+	at = from + 255 - (best & 255);
 	g = get_unaligned_le32(lit + at);
 	if (w == VIGIL_GRAM_WIDE)
 		g |= (u64)get_unaligned_le32(lit + at + 4) << 32;
