@@ -10,6 +10,7 @@
 #   make bench      benchmarks; figures go to BENCHMARKS.md by hand
 #   make fuzz       a longer fuzzing run (FUZZ_SECONDS, default 600)
 #   make module     build/module/vigil.ko for Debian's packaged kernel
+#   make module-fi  build/module-fi/vigil.ko, with test-only fault injection
 #   make kunit      the KUnit suite on UML with KASAN and UBSAN
 #   make lint       checkpatch over everything the kernel compiles
 
@@ -151,6 +152,23 @@ $(B)/module/vigil.ko: $(MODULE_SRC) $(MODULE_CERT)
 	cp -p --parents $(MODULE_SRC) $(B)/module/
 	$(MAKE) -C $(KDIR) M=$(abspath $(B)/module) CONFIG_VIGIL=m modules
 
+# The same sources with CONFIG_VIGIL_FAULT_INJECTION (Kconfig: test only,
+# never installed), for the crash-loop tests, in a folder of its own.
+MODULE_FI_CERT	:= $(if $(MODULE_CERT),$(B)/module-fi/driver/vigil_cert.inc)
+
+$(B)/module-fi/driver/vigil_cert.inc: $(MODULE_CERT)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+module-fi: $(B)/module-fi/vigil.ko
+
+$(B)/module-fi/vigil.ko: $(MODULE_SRC) $(MODULE_FI_CERT)
+	@mkdir -p $(B)/module-fi
+	$(if $(MODULE_FI_CERT),,rm -f $(B)/module-fi/driver/vigil_cert.inc)
+	cp -p --parents $(MODULE_SRC) $(B)/module-fi/
+	$(MAKE) -C $(KDIR) M=$(abspath $(B)/module-fi) CONFIG_VIGIL=m \
+		CONFIG_VIGIL_FAULT_INJECTION=y modules
+
 deps:
 	scripts/install-deps build test
 
@@ -183,5 +201,5 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all deps unit check fuzz fuzzers demo bench kunit lint clean \
-	channels module
+	channels module module-fi
 .SECONDARY:

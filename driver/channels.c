@@ -10,14 +10,17 @@
  * the loader before the mutex is even taken, so a rejected channel never
  * touches the running set.
  *
- * At module init the installed channels are read from channels_dir
- * (default VIGIL_CHANNELS_DIR, /etc/vigil/channels): the file MANIFEST
- * there lists channel file names, one per line, in load order; empty lines
- * and lines starting with '#' are skipped.  Names may not contain '/'.
- * Files are read with kernel_read_file_from_path_initns(), relative to the
- * init task's root, so IMA appraisal and LoadPin apply to them as to
- * firmware.  A file that cannot be read or is rejected is logged and
- * counted, and the others still load.
+ * When the sensor arms (main.c) the installed channels are read from
+ * channels_dir (default VIGIL_CHANNELS_DIR, /etc/vigil/channels): the file
+ * MANIFEST there lists channel file names, one per line, in load order;
+ * empty lines and lines starting with '#' are skipped.  Names may not
+ * contain '/'.  Files are read with kernel_read_file_from_path_initns(),
+ * relative to the init task's root, so IMA appraisal and LoadPin apply to
+ * them as to firmware.  A file that cannot be read or is rejected is
+ * logged and counted, and the others still load.  channels_dir (an
+ * absolute path, or "" for none) can be changed through
+ * /sys/module/vigil/parameters/channels_dir until arming reads it; from
+ * then on writes fail with EBUSY.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,9 +46,45 @@
 #define VIGIL_MAX_NAME		255
 
 static char *channels_dir = VIGIL_CHANNELS_DIR;
-module_param(channels_dir, charp, 0444);
+/* Set when arming reads channels_dir; under kernel_param_lock(). */
+static bool vigil_dir_frozen;
+
+/*
+ * Called with kernel_param_lock() held (module load, the sysfs file, or
+ * the command line of a built-in sensor before anything else runs).  A
+ * newline from "echo" is dropped.
+ */
+static int vigil_dir_set(const char *val, const struct kernel_param *kp)
+{
+	size_t len = strlen(val);
+	char *tmp;
+	int ret;
+
+	if (vigil_dir_frozen)
+		return -EBUSY;
+	if (len && val[len - 1] == '\n')
+		len--;
+	if (len && val[0] != '/')
+		return -EINVAL;
+	if (!val[len])
+		return param_set_charp(val, kp);
+	tmp = kstrndup(val, len, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	ret = param_set_charp(tmp, kp);
+	kfree(tmp);
+	return ret;
+}
+
+static const struct kernel_param_ops vigil_dir_ops = {
+	.set = vigil_dir_set,
+	.get = param_get_charp,
+	.free = param_free_charp,
+};
+
+module_param_cb(channels_dir, &vigil_dir_ops, &channels_dir, 0644);
 MODULE_PARM_DESC(channels_dir,
-		 "Folder of installed channels and their MANIFEST (\"\": none)");
+		 "Folder of installed channels and their MANIFEST (\"\": none); writable until armed");
 
 /**
  * struct vigil_active_ent - one active channel
@@ -350,6 +389,7 @@ static int vigil_activate(const char *source, struct vigil_channel *ch,
 	if (i < 0)
 		n++;
 
+	vigil_fault_activate(ch->channel_id);
 	next = kmalloc(struct_size(next, ent, n), GFP_KERNEL);
 	if (!next)
 		return vigil_channels_reject(source, err, VIGIL_E_NOMEM, 0,
@@ -676,24 +716,70 @@ static void vigil_load_installed(const char *dir)
 }
 
 /**
- * vigil_channels_init() - sysfs folder and the installed channels
- * @parent: /sys/kernel/vigil
+ * vigil_channels_load_installed() - activate what channels_dir's MANIFEST
+ *	lists, and freeze channels_dir
+ *
+ * The first step of arming.  From here on channels_dir cannot change,
+ * unless vigil_channels_dir_unfreeze() undoes a failed arming.
  *
  * Return: 0 or -ENOMEM; failing to load channels is not an error.
+ */
+int vigil_channels_load_installed(void)
+{
+	char *dir = NULL;
+	int ret = 0;
+
+	kernel_param_lock(THIS_MODULE);
+	vigil_dir_frozen = true;
+	if (channels_dir && channels_dir[0]) {
+		dir = kstrdup(channels_dir, GFP_KERNEL);
+		if (!dir) {
+			vigil_dir_frozen = false;
+			ret = -ENOMEM;
+		}
+	}
+	kernel_param_unlock(THIS_MODULE);
+	if (dir) {
+		pr_info("loading the installed channels from %s\n", dir);
+		vigil_load_installed(dir);
+		kfree(dir);
+	}
+	return ret;
+}
+
+/**
+ * vigil_channels_dir_unfreeze() - channels_dir writable again
+ *
+ * For an arming that failed after vigil_channels_load_installed().
+ */
+void vigil_channels_dir_unfreeze(void)
+{
+	kernel_param_lock(THIS_MODULE);
+	vigil_dir_frozen = false;
+	kernel_param_unlock(THIS_MODULE);
+}
+
+/**
+ * vigil_channels_init() - the sysfs folder of the channels
+ * @parent: /sys/kernel/vigil
+ *
+ * No channel is active until the sensor arms.
+ *
+ * Return: 0 or -ENOMEM.
  */
 int vigil_channels_init(struct kobject *parent)
 {
 	vigil_channels_kobj = kobject_create_and_add("channels", parent);
-	if (!vigil_channels_kobj)
-		return -ENOMEM;
-	vigil_load_installed(channels_dir);
-	return 0;
+	return vigil_channels_kobj ? 0 : -ENOMEM;
 }
 
 /**
- * vigil_channels_exit() - drop every channel; the hooks are gone already
+ * vigil_channels_clear() - drop every channel
+ *
+ * For unloading and for an arming that failed: the hooks are not
+ * registered (any more).
  */
-void vigil_channels_exit(void)
+void vigil_channels_clear(void)
 {
 	struct vigil_active *old;
 	unsigned int i;
@@ -709,5 +795,13 @@ void vigil_channels_exit(void)
 	}
 	kfree(old);
 	mutex_unlock(&vigil_chan_mutex);
+}
+
+/**
+ * vigil_channels_exit() - drop every channel and the sysfs folder
+ */
+void vigil_channels_exit(void)
+{
+	vigil_channels_clear();
 	kobject_put(vigil_channels_kobj);
 }

@@ -4,6 +4,8 @@
  *
  * /sys/kernel/vigil/ (Documentation/ABI/testing/sysfs-kernel-vigil):
  *
+ *	armed			rw  0/1: installed channels and hooks are live;
+ *				    writing 1 arms, 0 is refused
  *	enabled			rw  0/1: hooks hand events to the matcher
  *	require_signature	rw  0/1, one-way: once 1, 1 until reboot
  *	rate_limit		rw  match records per second and CPU, 0: none
@@ -14,9 +16,28 @@
  *				    last_reject_reason
  *	channels/<id>/		ro  id, version, digest, rules, signed, loaded
  *
- * Init order: sysfs, match record queues (report.c), signing keys
- * (keys.c), the netlink family, the installed channels, and the hooks
- * last, so that nothing runs before what it uses exists.
+ * Init brings up what cannot hurt the host and needs no file system:
+ * sysfs, match record queues (report.c), signing keys (keys.c), the
+ * netlink family and the channels' sysfs folder.  Then, by default for the
+ * module, it arms the sensor: it loads the installed channels from
+ * channels_dir's MANIFEST and registers the hooks last, so that nothing
+ * runs before what it uses exists.
+ *
+ * A built-in sensor (CONFIG_VIGIL=y) initialises before the root file
+ * system exists and before anything could count a failed boot, so it does
+ * not arm at init (module parameter "armed" defaults to 0 there): it stays
+ * inert, no channel and no hook, until vigil-bootguard has charged a try,
+ * set channels_dir and written 1 to /sys/kernel/vigil/armed.  The command
+ * line switch vigil.boot_start=0 keeps the sensor from arming at all for
+ * one boot, whatever asks.
+ *
+ * Arming is serialised by vigil_arm_mutex and happens once: armed goes
+ * from 0 to 1 and stays 1 until unload (unloading is the way to disarm).
+ * If a step fails (no memory, a hook that cannot register) the channels
+ * loaded so far are dropped, channels_dir is writable again and the sensor
+ * is inert as before.  Until the sensor is armed, netlink requests that
+ * change the channel set are refused (netlink.c), so no channel becomes
+ * active by another way than arming.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,6 +59,22 @@ static bool vigil_sig_required;
 module_param_named(require_signature, vigil_sig_required, bool, 0444);
 MODULE_PARM_DESC(require_signature,
 		 "Reject unsigned channels from the start; pins the module");
+/* Arm during init: loading the module starts it; a built-in one waits. */
+static bool vigil_arm_at_init = !IS_BUILTIN(CONFIG_VIGIL);
+module_param_named(armed, vigil_arm_at_init, bool, 0444);
+MODULE_PARM_DESC(armed,
+		 "Arm at load: installed channels and hooks (default: 1, built in: 0)");
+
+static bool vigil_boot_start = true;
+module_param_named(boot_start, vigil_boot_start, bool, 0444);
+MODULE_PARM_DESC(boot_start,
+		 "0: never arm during this boot (vigil.boot_start=0 on the command line)");
+
+/* Serialises arming against itself and against unloading. */
+static DEFINE_MUTEX(vigil_arm_mutex);
+static bool vigil_is_armed;
+static bool vigil_exiting;
+
 static u32 vigil_rate = VIGIL_DEFAULT_RATE_LIMIT;
 /* Serialises configuration changes; readers use READ_ONCE(). */
 static DEFINE_MUTEX(vigil_config_mutex);
@@ -65,6 +102,68 @@ bool vigil_require_signature(void)
 u32 vigil_rate_limit(void)
 {
 	return READ_ONCE(vigil_rate);
+}
+
+bool vigil_armed(void)
+{
+	return READ_ONCE(vigil_is_armed);
+}
+
+/**
+ * vigil_arm() - load the installed channels, then register the hooks
+ *
+ * Idempotent: arming an armed sensor succeeds and does nothing.  A failed
+ * step undoes the ones before it.  May sleep.
+ *
+ * Return: 0, -EPERM if boot_start is 0, -ENODEV while unloading, or the
+ * errno of the step that failed.
+ */
+int vigil_arm(void)
+{
+	int ret;
+
+	mutex_lock(&vigil_arm_mutex);
+	if (vigil_is_armed) {
+		ret = 0;
+		goto out;
+	}
+	if (!vigil_boot_start) {
+		pr_info("not arming: boot_start=0\n");
+		ret = -EPERM;
+		goto out;
+	}
+	if (vigil_exiting) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = vigil_channels_load_installed();
+	if (ret)
+		goto out;
+	vigil_fault_arming();
+	ret = vigil_hooks_init();
+	if (ret) {
+		vigil_channels_clear();
+		vigil_channels_dir_unfreeze();
+		pr_err("arming failed (%d): the sensor stays inert\n", ret);
+		goto out;
+	}
+	WRITE_ONCE(vigil_is_armed, true);
+	pr_info("armed: %u channels, hooks registered\n",
+		vigil_channels_count());
+out:
+	mutex_unlock(&vigil_arm_mutex);
+	return ret;
+}
+
+/* Disarm for unloading; no arming can follow. */
+static void vigil_disarm(void)
+{
+	mutex_lock(&vigil_arm_mutex);
+	vigil_exiting = true;
+	if (vigil_is_armed)
+		vigil_hooks_exit();
+	WRITE_ONCE(vigil_is_armed, false);
+	mutex_unlock(&vigil_arm_mutex);
 }
 
 /*
@@ -167,6 +266,27 @@ const char *vigil_reject_name(int code)
 
 /* --- sysfs -------------------------------------------------------------- */
 
+static ssize_t armed_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", vigil_armed());
+}
+
+/* 1 arms; 0 is refused: unloading the module is the way to disarm. */
+static ssize_t armed_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	if (!on)
+		return -EINVAL;
+	ret = vigil_arm();
+	return ret ? ret : count;
+}
+
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -235,6 +355,7 @@ static ssize_t schema_version_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%u\n", VIGIL_SCHEMA_VERSION);
 }
 
+static struct kobj_attribute armed_attr = __ATTR_RW_MODE(armed, 0644);
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute require_signature_attr =
 	__ATTR_RW_MODE(require_signature, 0644);
@@ -243,6 +364,7 @@ static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute schema_version_attr = __ATTR_RO(schema_version);
 
 static struct attribute *vigil_attrs[] = {
+	&armed_attr.attr,
 	&enabled_attr.attr,
 	&require_signature_attr.attr,
 	&rate_limit_attr.attr,
@@ -325,13 +447,17 @@ static int __init vigil_init(void)
 	ret = vigil_channels_init(vigil_kobj);
 	if (ret)
 		goto netlink_exit;
-	ret = vigil_hooks_init();
-	if (ret)
-		goto channels_exit;
 
-	pr_info("version %s, schema %u, %s, %u channels\n", VIGIL_VERSION,
+	vigil_fault_announce();
+	pr_info("version %s, schema %u, %s%s\n", VIGIL_VERSION,
 		VIGIL_SCHEMA_VERSION, vigil_on ? "enabled" : "disabled",
-		vigil_channels_count());
+		!vigil_boot_start ? ", boot_start=0: stays inert" :
+		!vigil_arm_at_init ? ", inert until armed" : "");
+	if (vigil_arm_at_init && vigil_boot_start) {
+		ret = vigil_arm();
+		if (ret)
+			goto channels_exit;
+	}
 	if (vigil_sig_required)
 		vigil_pin();
 	return 0;
@@ -353,13 +479,14 @@ put_kobj:
 }
 
 /*
- * Teardown order: no new events (hooks, after their probes finished), no
- * more records sent (report, before the family and its group go), no more
- * requests (netlink), then the channels nothing can reach any more.
+ * Teardown order: no arming and no new events (hooks, after their probes
+ * finished), no more records sent (report, before the family and its
+ * group go), no more requests (netlink), then the channels nothing can
+ * reach any more.
  */
 static void __exit vigil_exit(void)
 {
-	vigil_hooks_exit();
+	vigil_disarm();
 	vigil_report_exit();
 	vigil_netlink_exit();
 	vigil_channels_exit();

@@ -6,6 +6,12 @@
  * CAP_SYS_ADMIN (and, through GENL_ADMIN_PERM, CAP_NET_ADMIN), and so does
  * subscribing to the "events" group.  The family lives in the initial
  * network namespace only.
+ *
+ * The family is registered at init, before the sensor is armed (main.c):
+ * status, list and configuration work from then on, but loading and
+ * removing channels are refused with EPERM and the extended-ack message
+ * "sensor not armed" until the sensor is armed, so the channel set only
+ * ever starts from the installed one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -88,6 +94,16 @@ static int vigil_need_admin(struct sk_buff *skb, struct genl_info *info)
 	if (netlink_capable(skb, CAP_SYS_ADMIN))
 		return 0;
 	NL_SET_ERR_MSG(info->extack, "CAP_SYS_ADMIN required");
+	return -EPERM;
+}
+
+/* Changes to the channel set wait for arming: see the top of the file. */
+static int vigil_need_armed(struct genl_info *info)
+{
+	if (vigil_armed())
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "sensor not armed: write 1 to /sys/kernel/vigil/armed first");
 	return -EPERM;
 }
 
@@ -259,6 +275,8 @@ static int vigil_cmd_load(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	ret = vigil_need_admin(skb, info);
+	if (!ret)
+		ret = vigil_need_armed(info);
 	if (ret)
 		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, VIGIL_A_CHANNEL_DATA))
@@ -341,6 +359,8 @@ static int vigil_cmd_remove(struct sk_buff *skb, struct genl_info *info)
 {
 	int ret = vigil_need_admin(skb, info);
 
+	if (!ret)
+		ret = vigil_need_armed(info);
 	if (ret)
 		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, VIGIL_A_CHANNEL_ID))

@@ -7,6 +7,7 @@
  *	channels.c	the active channel set (RCU), loading from disk
  *	report.c	match records: per-CPU queue, rate limit, counted drops
  *	netlink.c	generic netlink family "vigil" (uapi/vigil.h)
+ *	fault.c		test-only fault injection (CONFIG_VIGIL_FAULT_INJECTION)
  */
 #ifndef VIGIL_SENSOR_H
 #define VIGIL_SENSOR_H
@@ -112,6 +113,9 @@ int vigil_channels_reject(const char *source, struct vigil_error *err,
 			  int code, u64 offset, const char *fmt, ...);
 int vigil_channels_init(struct kobject *parent);
 void vigil_channels_exit(void);
+int vigil_channels_load_installed(void);
+void vigil_channels_clear(void);
+void vigil_channels_dir_unfreeze(void);
 unsigned int vigil_channels_count(void);
 bool vigil_channels_active(void);
 void vigil_channels_rule_title(u32 channel_id, u64 content_version,
@@ -174,7 +178,26 @@ void vigil_note_reject(const char *source, const struct vigil_error *err);
 void vigil_last_reject(char *buf, size_t len);
 const char *vigil_reject_name(int code);
 
+/**
+ * vigil_armed() - the sensor is armed: channels from disk, hooks in
+ *
+ * Goes from false to true once (vigil_arm()) and stays true until unload.
+ */
+bool vigil_armed(void);
+int vigil_arm(void);
+
 /* /sys/kernel/vigil */
 extern struct kobject *vigil_kobj;
+
+/* fault.c: test-only fault injection; no-ops in every other build */
+#ifdef CONFIG_VIGIL_FAULT_INJECTION
+void vigil_fault_arming(void);
+void vigil_fault_activate(u32 channel_id);
+void vigil_fault_announce(void);
+#else
+static inline void vigil_fault_arming(void) { }
+static inline void vigil_fault_activate(u32 channel_id) { }
+static inline void vigil_fault_announce(void) { }
+#endif
 
 #endif /* VIGIL_SENSOR_H */
