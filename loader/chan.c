@@ -10,7 +10,7 @@
  * (and, when asked for, the signature) has been verified.
  */
 #include "errmsg.h"
-#include "loader.h"
+#include "ruleset.h"
 
 #define HDR_OFF(member)	offsetof(struct vigil_chan_header, member)
 
@@ -242,6 +242,7 @@ int vigil_channel_load(const void *data, size_t len,
 	static const struct vigil_load_opts defaults;
 	const u8 *d = data;
 	struct vigil_chan_header h;
+	struct vigil_payload_info info;
 	struct vigil_error dummy;
 	struct vigil_channel *ch;
 	size_t content_len, sig_off = 0, expect;
@@ -312,7 +313,7 @@ int vigil_channel_load(const void *data, size_t len,
 			      err);
 	if (ret)
 		return ret;
-	ret = vigil_payload_validate(payload, us, err);
+	ret = vigil_payload_check(payload, us, &info, err);
 	if (ret)
 		goto fail;
 	ch = vigil_alloc(sizeof(*ch));
@@ -321,7 +322,7 @@ int vigil_channel_load(const void *data, size_t len,
 				 "no memory for the channel");
 		goto fail;
 	}
-	ret = vigil_ruleset_compile(payload, us, &ch->rules, err);
+	ret = vigil_ruleset_build(payload, us, &info, &ch->rules, err);
 	if (ret) {
 		vigil_free(ch);
 		goto fail;

@@ -11,7 +11,7 @@
  * the checks in the order they are made here.
  */
 #include "errmsg.h"
-#include "loader.h"
+#include "ruleset.h"
 
 /* Cost model, channels/FORMAT.md "Cost". */
 #define VIGIL_COST_NODE		1U
@@ -36,6 +36,7 @@ struct vigil_pv {
 	u32 ri, rid;
 	const struct vigil_event_desc *ev;
 	u64 ev_cost[VIGIL_EV_MAX + 1];
+	size_t pool_size;	/* struct vigil_payload_info */
 };
 
 static size_t pv_rule_off(const struct vigil_pv *v, u32 i)
@@ -193,12 +194,15 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 				  "rule %u (id %u) node %u value %u: pattern contains a NUL byte",
 				  v->ri, v->rid, nj, vi);
 	c = pv_str_cost(slen);
+	if (op == VIGIL_OP_CONTAINS)
+		v->pool_size += (slen + 7) & ~7U;
 	if (op == VIGIL_OP_GLOB) {
 		if (!pv_glob_ok(pv_str(v, &val->str), slen))
 			return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
 					  "rule %u (id %u) node %u value %u: glob ends in a lone backslash",
 					  v->ri, v->rid, nj, vi);
 		c *= VIGIL_COST_GLOB_MUL;
+		v->pool_size += vigil_glob_bound(slen);
 	}
 	*cost += c;
 	return VIGIL_E_OK;
@@ -543,6 +547,24 @@ static int pv_layout(struct vigil_pv *v, size_t len)
 
 int vigil_payload_validate(const u8 *p, size_t len, struct vigil_error *err)
 {
+	struct vigil_payload_info info;
+
+	return vigil_payload_check(p, len, &info, err);
+}
+
+/**
+ * vigil_payload_check() - vigil_payload_validate(), telling what it saw
+ * @p: decompressed payload, 8-byte aligned
+ * @len: its length
+ * @info: out, valid when it returns VIGIL_E_OK
+ * @err: why it failed; may be NULL
+ *
+ * Return: VIGIL_E_OK or the class of the first failing check.
+ */
+int vigil_payload_check(const u8 *p, size_t len,
+			struct vigil_payload_info *info,
+			struct vigil_error *err)
+{
 	const struct vigil_payload_header *h = (const void *)p;
 	struct vigil_error dummy;
 	struct vigil_pv v;
@@ -609,5 +631,8 @@ int vigil_payload_validate(const u8 *p, size_t len, struct vigil_error *err)
 				  pv_value_off(&v, v.next_value), true,
 				  "values %u..%u belong to no predicate",
 				  v.next_value, v.nvalues - 1);
-	return pv_dup_ids(&v);
+	ret = pv_dup_ids(&v);
+	if (!ret)
+		info->pool_size = v.pool_size;
+	return ret;
 }

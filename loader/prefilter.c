@@ -19,6 +19,8 @@ unsigned int vigil_compile_fail_nth;
 #define PF_BITS_MAX	18U
 /* A literal's gram is picked among its last PF_LOOK bytes. */
 #define PF_LOOK		16U
+/* Keys ahead whose table slots building prefetches. */
+#define PF_AHEAD	16U
 
 /*
  * How common a byte is in paths and command lines, either case:
@@ -160,6 +162,12 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		if (e->fk == VIGIL_PF_EMPTY) {
 			vigil_pf_free(pf);
 			return -EINVAL;
+		}
+		/* the table is large: ask early for a slot needed soon */
+		if (i + PF_AHEAD < n) {
+			h = pf_hash(ents[i + PF_AHEAD].key,
+				    ents[i + PF_AHEAD].fk);
+			__builtin_prefetch(&pf->tab[h >> (32 - pf->tbits)], 1);
 		}
 		h = pf_hash(e->key, e->fk);
 		pf->bitmap[h >> (38 - pf->bbits)] |=

@@ -131,6 +131,14 @@ static inline void *vigil_compile_alloc(size_t size)
 	return vigil_alloc(size);
 }
 
+/* Likewise, for memory the caller writes before it reads it. */
+static inline void *vigil_compile_alloc_uninit(size_t size)
+{
+	if (unlikely(vigil_compile_fail_nth) && !--vigil_compile_fail_nth)
+		return NULL;
+	return vigil_alloc_uninit(size);
+}
+
 u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide);
 u32 vigil_pf_numkey(u64 x);
 int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,

@@ -7,8 +7,9 @@
  * pass over the rules checks each rule's nodes and values (the matcher
  * interprets them in place, so nothing it will follow is left unchecked,
  * validated payload or not), builds the prepared forms of contains and
- * glob values into the pool and derives the rule's anchors.  Last, the
- * surviving anchors get their grams and go into the prefilter, and a
+ * glob values into the pool and derives the rule's anchors (each value's
+ * gram is taken as it is read).  Last, the surviving anchors go into the
+ * prefilter, and a
  * counting sort fills the per-type lists.  Building is all or nothing: on
  * any failure everything allocated so far is freed.
  */
@@ -22,6 +23,9 @@
  */
 #define VR_WEIGHT_NUM	40U
 #define VR_WEIGHT_MAXLEN 16U
+
+/* The shared all-zero KMP failure table at the start of the pool. */
+#define VR_ZERO_TABLE	VIGIL_MAX_PATTERN_LEN
 
 struct vr_src {
 	const struct vigil_rule_rec *rules;
@@ -42,23 +46,14 @@ struct vr_aset {
 };
 
 /*
- * The anchor of one value of the predicate being compiled: a literal whose
- * gram is picked only if the anchor survives (@s, @len), or a key (@s
- * NULL, @len the key); its weight, 0 for none.
+ * The anchor of one value of the predicate being compiled: its key (a
+ * literal's gram, taken while the literal is in the cache, or a u64's
+ * key), VIGIL_PF_WIDE for a wide gram, and its weight, 0 for none.
  */
 struct vr_lit {
-	const u8 *s;
-	u32 len;
+	u32 key;
 	u16 weight;
-	u16 wide;	/* a key made at once: VIGIL_PF_WIDE if wide */
-};
-
-/* One anchor of one rule, while compiling: a vr_lit and its tag. */
-struct vr_anchor {
-	const u8 *s;
-	u32 len;
-	u16 fk;
-	u16 rule;
+	u16 wide;
 };
 
 struct vr_build {
@@ -67,9 +62,10 @@ struct vr_build {
 	struct vigil_error *err;
 	const struct vigil_event_desc *desc[VIGIL_EV_MAX + 1];
 	u32 next_value;
-	size_t pool_size;	/* bound from vr_pool_bound() */
+	size_t pool_size;	/* bound from vr_pool_bound() or validation */
+	bool pool_sized;	/* pool_size came from validation */
 	size_t pool_used;
-	struct vr_anchor *anchors;
+	struct vigil_pf_ent *anchors;	/* the prefilter's entries */
 	u32 nanchors;
 	struct vr_aset aset[VIGIL_MAX_EXPR_DEPTH + 1];
 	struct vr_lit lit[VIGIL_MAX_PRED_VALUES];
@@ -109,13 +105,6 @@ static int vr_bad(struct vr_build *b, int code, u32 r, u32 node,
 			  "rule %u (id %u) node %u: %s", r, id, node, what);
 }
 
-/* Bytes of the compiled form of any glob of @len bytes, at most. */
-static size_t vr_glob_bound(u32 len)
-{
-	return sizeof(struct vigil_glob) +
-	       (size_t)(len + 63) / 64 * (2 + len) * sizeof(u64);
-}
-
 /*
  * Room for the prepared forms: every value of every contains or glob
  * predicate in the payload, at its largest.  Rules use each node's values
@@ -141,7 +130,8 @@ static void vr_pool_bound(struct vr_build *b)
 			len = min(le32_to_cpu(src->values[k].str.len),
 				  VIGIL_MAX_PATTERN_LEN);
 			b->pool_size += nd->op == VIGIL_OP_GLOB ?
-					vr_glob_bound(len) : vr_align8(len);
+					vigil_glob_bound(len) :
+						vr_align8(len);
 		}
 	}
 }
@@ -166,8 +156,7 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 	lit->wide = 0;
 	if (ftype == VIGIL_FT_U64) {
 		if (op == VIGIL_OP_EQ) {
-			lit->s = NULL;
-			lit->len = vigil_pf_numkey(le64_to_cpu(rec->num));
+			lit->key = vigil_pf_numkey(le64_to_cpu(rec->num));
 			lit->weight = VR_WEIGHT_NUM;
 		}
 		return 0;
@@ -184,15 +173,19 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 	if (op == VIGIL_OP_CONTAINS) {
 		if (b->pool_size - b->pool_used < len)
 			return VIGIL_E_VALUE;	/* cannot happen */
-		b->rs->prep[vi] = b->pool_used;
-		b->pool_used += vr_align8(len);
-		vigil_kmp_build(p, len, nocase, dst);
+		/* a table of zeros is shared: the pool's first bytes */
+		b->rs->prep[vi] = 0;
+		if (vigil_kmp_build(p, len, nocase, dst)) {
+			b->rs->prep[vi] = b->pool_used;
+			b->pool_used += vr_align8(len);
+		}
 	} else if (op == VIGIL_OP_GLOB) {
 		vigil_glob_scan(p, len, nocase, &gi);
 		if (b->pool_size - b->pool_used < gi.size)
 			return VIGIL_E_VALUE;	/* cannot happen */
 		b->rs->prep[vi] = b->pool_used;
 		b->pool_used += gi.size;
+		memset(dst, 0, gi.size);
 		vigil_glob_build(p, len, nocase, &gi, (void *)dst);
 		len = gi.lit_len;
 		if (len < VIGIL_GRAM_LEN)
@@ -201,29 +194,25 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 			/* escapes in the run: key an unescaped copy now */
 			vigil_glob_unescape(p, gi.lit_start, gi.lit_end,
 					    b->unesc);
-			lit->s = NULL;
-			lit->len = vigil_pf_gram(b->unesc, len, &wide);
-			lit->weight = vr_weight[min(len, VR_WEIGHT_MAXLEN)];
-			lit->wide = wide ? VIGIL_PF_WIDE : 0;
-			return 0;
+			p = b->unesc;
+		} else {
+			p += gi.lit_start;
 		}
-		p += gi.lit_start;
 	}
 	if (len < VIGIL_GRAM_LEN)
 		return 0;
-	lit->s = p;
-	lit->len = len;
+	lit->key = vigil_pf_gram(p, len, &wide);
 	lit->weight = vr_weight[min(len, VR_WEIGHT_MAXLEN)];
+	lit->wide = wide ? VIGIL_PF_WIDE : 0;
 	return 0;
 }
 
 static void vr_push_anchor(struct vr_build *b, u32 rule, u16 fk, u32 k)
 {
-	struct vr_anchor *a = &b->anchors[b->nanchors++];
+	struct vigil_pf_ent *a = &b->anchors[b->nanchors++];
 	const struct vr_lit *lit = &b->lit[k];
 
-	a->s = lit->s;
-	a->len = lit->len;
+	a->key = lit->key;
 	a->fk = fk | lit->wide;
 	a->rule = rule;
 }
@@ -432,41 +421,22 @@ static void vr_lists(struct vigil_ruleset *rs)
 	}
 }
 
-/*
- * The prefilter, and per type the fields that have keys.  The surviving
- * anchors get their keys now, each turned in place into the smaller
- * struct vigil_pf_ent (entry i lies below anchor i, which is read first).
- */
+/* The prefilter, and per type the fields that have keys. */
 static int vr_index(struct vr_build *b)
 {
 	struct vigil_ruleset *rs = b->rs;
-	struct vigil_pf_ent *ents = (void *)b->anchors;
-	struct vigil_pf_ent e;
-	struct vr_anchor a;
-	bool wide;
 	u32 i, t, f;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(e) > sizeof(a));
 	for (i = 0; i < b->nanchors; i++) {
-		memcpy(&a, &b->anchors[i], sizeof(a));
-		e.fk = a.fk;
-		e.rule = a.rule;
-		e.key = a.len;
-		if (a.s) {
-			e.key = vigil_pf_gram(a.s, a.len, &wide);
-			if (wide)
-				e.fk |= VIGIL_PF_WIDE;
-		}
-		t = (e.fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
-		f = e.fk % VIGIL_MAX_FIELDS;
+		t = (b->anchors[i].fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
+		f = b->anchors[i].fk % VIGIL_MAX_FIELDS;
 		if (vr_is_str(b->desc[t]->fields[f].type))
 			rs->types[t].strmask |= 1U << f;
 		else
 			rs->types[t].nummask |= 1U << f;
-		memcpy(&ents[i], &e, sizeof(e));
 	}
-	ret = vigil_pf_build(&rs->pf, ents, b->nanchors);
+	ret = vigil_pf_build(&rs->pf, b->anchors, b->nanchors);
 	if (ret)
 		return ret;
 	rs->mem += rs->pf.size;
@@ -536,14 +506,24 @@ static int vr_alloc_all(struct vr_build *b)
 	rs->rules = (struct vr_rule *)core;
 	rs->order = (u32 *)(rs->rules + src->nrules);
 	rs->prep = rs->order + 2 * (size_t)src->nrules;
-	b->anchors = vigil_compile_alloc((size_t)(src->nvalues ?: 1) *
-					 sizeof(*b->anchors));
+	b->anchors = vigil_compile_alloc_uninit((size_t)(src->nvalues ?: 1) *
+						sizeof(*b->anchors));
 	if (!b->anchors)
 		return -ENOMEM;
-	vr_pool_bound(b);
-	rs->pool = vr_alloc(rs, b->pool_size);
+	if (!b->pool_sized)
+		vr_pool_bound(b);
+	/*
+	 * Not zeroed: each prepared form is written (globs zeroed) in full,
+	 * after the all-zero KMP table that contains values without borders
+	 * share.
+	 */
+	b->pool_size += VR_ZERO_TABLE;
+	rs->pool = vigil_compile_alloc_uninit(b->pool_size);
 	if (!rs->pool)
 		return -ENOMEM;
+	rs->mem += b->pool_size;
+	memset(rs->pool, 0, VR_ZERO_TABLE);
+	b->pool_used = VR_ZERO_TABLE;
 	return 0;
 }
 
@@ -564,6 +544,26 @@ static int vr_alloc_all(struct vr_build *b)
 int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
 			  struct vigil_error *err)
 {
+	return vigil_ruleset_build(p, len, NULL, out, err);
+}
+
+/**
+ * vigil_ruleset_build() - vigil_ruleset_compile(), sized by validation
+ * @p: payload that passed vigil_payload_check()
+ * @len: payload length
+ * @info: what vigil_payload_check() found in @p, or NULL to find it here
+ * @out: the rule set (vigil_ruleset_free()); NULL on failure
+ * @err: why it failed; may be NULL
+ *
+ * The same checks and result as vigil_ruleset_compile(); a wrong @info
+ * can make it fail, never read or write out of bounds.
+ *
+ * Return: VIGIL_E_OK, VIGIL_E_NOMEM, or a structural error class.
+ */
+int vigil_ruleset_build(const u8 *p, size_t len,
+			const struct vigil_payload_info *info,
+			struct vigil_ruleset **out, struct vigil_error *err)
+{
 	struct vigil_error dummy;
 	struct vr_build *b;
 	u32 r;
@@ -577,6 +577,10 @@ int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
 		return vigil_errf(err, VIGIL_E_NOMEM, 0, true,
 				  "no memory for the rule set");
 	b->err = err;		/* the rest is zeroed */
+	if (info) {
+		b->pool_size = info->pool_size;
+		b->pool_sized = true;
+	}
 	for (r = 1; r <= VIGIL_EV_MAX; r++)
 		b->desc[r] = vigil_event_desc(r);
 	ret = vr_parse(b, p, len);

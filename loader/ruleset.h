@@ -101,4 +101,23 @@ struct vigil_ruleset {
 	size_t mem;
 };
 
+/**
+ * struct vigil_payload_info - what validation learns on its way
+ * @pool_size: bytes of prepared forms the payload's contains and glob
+ *	values need, at most (vigil_glob_bound(), 8-byte aligned lengths)
+ *
+ * vigil_channel_load() hands it from the validator to the compiler, which
+ * then need not walk the nodes once more to size its pool.
+ */
+struct vigil_payload_info {
+	size_t pool_size;
+};
+
+int vigil_payload_check(const u8 *p, size_t len,
+			struct vigil_payload_info *info,
+			struct vigil_error *err);
+int vigil_ruleset_build(const u8 *p, size_t len,
+			const struct vigil_payload_info *info,
+			struct vigil_ruleset **out, struct vigil_error *err);
+
 #endif /* VIGIL_RULESET_H */

@@ -78,14 +78,17 @@ bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
  *	of the folded pattern)
  * @fail: out, @m entries: fail[i] is the length of the longest proper
  *	border of p[0..i]; at most 255, so a byte holds it
+ *
+ * Return: false if every entry is 0 (no prefix of the pattern has a
+ * border), so that any all-zero table of @m bytes will do.
  */
-void vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail)
+bool vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail)
 {
 	u8 buf[VIGIL_MAX_PATTERN_LEN];
-	u32 i, k = 0;
+	u32 i, k = 0, any = 0;
 
 	if (!m || m > VIGIL_MAX_PATTERN_LEN)
-		return;
+		return false;
 	if (nocase) {
 		for (i = 0; i < m; i++)
 			buf[i] = vigil_fold(p[i]);
@@ -97,7 +100,9 @@ void vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail)
 			k = fail[k - 1];
 		k += p[i] == p[k];
 		fail[i] = k;
+		any |= k;
 	}
+	return any;
 }
 
 /**

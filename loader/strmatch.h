@@ -32,7 +32,7 @@ bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 
-void vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail);
+bool vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail);
 bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
 		    bool nocase);
 
@@ -80,6 +80,21 @@ struct vigil_glob_info {
 	u32 lit_len;
 	u64 bitmap[4];
 };
+
+/**
+ * vigil_glob_bound() - bytes of the compiled form of any glob of @m bytes
+ * @m: pattern length, at most VIGIL_MAX_PATTERN_LEN
+ *
+ * At most @m atoms and @m literal classes: at least vigil_glob_scan()'s
+ * size for every pattern of that length, computed from the length alone.
+ *
+ * Return: a multiple of 8.
+ */
+static inline size_t vigil_glob_bound(u32 m)
+{
+	return sizeof(struct vigil_glob) +
+	       (size_t)(m + 63) / 64 * (2 + m) * sizeof(u64);
+}
 
 size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 		       struct vigil_glob_info *gi);
