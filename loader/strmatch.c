@@ -174,12 +174,6 @@ static inline u32 vigil_popcount64(u64 x)
 	return (u32)((x * 0x0101010101010101ULL) >> 56);
 }
 
-static u32 vigil_glob_nclass(const u64 bitmap[4])
-{
-	return 1 + vigil_popcount64(bitmap[0]) + vigil_popcount64(bitmap[1]) +
-	       vigil_popcount64(bitmap[2]) + vigil_popcount64(bitmap[3]);
-}
-
 /**
  * vigil_glob_scan() - one pass over a glob pattern
  * @p: pattern
@@ -216,7 +210,10 @@ size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 			start = at;
 		if (nocase)
 			c = vigil_fold(c);
-		gi->bitmap[c >> 6] |= 1ULL << (c & 63);
+		if (!(gi->bitmap[c >> 6] & (1ULL << (c & 63)))) {
+			gi->bitmap[c >> 6] |= 1ULL << (c & 63);
+			gi->nclass++;
+		}
 		if (++len > gi->lit_len) {
 			gi->lit_len = len;
 			gi->lit_start = start;
@@ -224,10 +221,10 @@ size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 		}
 	}
 	gi->natoms = k;
+	gi->nclass++;		/* class 0: bytes no literal atom names */
 	nwords = (k + 63) / 64;
 	gi->size = sizeof(struct vigil_glob) +
-		   (size_t)nwords * (1 + vigil_glob_nclass(gi->bitmap)) *
-		   sizeof(u64);
+		   (size_t)nwords * (1 + gi->nclass) * sizeof(u64);
 	return gi->size;
 }
 
@@ -268,8 +265,9 @@ static inline u32 vigil_glob_class(const struct vigil_glob *g, u8 c)
 void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 		      const struct vigil_glob_info *gi, struct vigil_glob *g)
 {
-	u32 i = 0, k = 0, nw, w, cls;
-	u64 *star, *row;
+	u32 i = 0, k = 0, n = 0, nw, w, cls;
+	u8 lcls[256];	/* class - 1 of each literal byte (only those read) */
+	u64 *star, *row, x;
 	bool st, lit;
 	u8 c;
 
@@ -277,11 +275,13 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 	nw = (gi->natoms + 63) / 64;
 	g->natoms = gi->natoms;
 	g->nwords = nw;
-	g->nclass = vigil_glob_nclass(g->bitmap);
-	g->rank[0] = 0;
-	for (w = 1; w < 4; w++)
-		g->rank[w] = g->rank[w - 1] +
-			     vigil_popcount64(g->bitmap[w - 1]);
+	/* the literal bytes in order: their classes and the ranks */
+	for (w = 0; w < 4; w++) {
+		g->rank[w] = n;
+		for (x = g->bitmap[w]; x; x &= x - 1)
+			lcls[w * 64 + __builtin_ctzll(x)] = n++;
+	}
+	g->nclass = n + 1;
 	star = g->data;
 	while (vigil_glob_next(p, m, &i, &st, &lit, &c) && k < gi->natoms) {
 		/* a '*' before atom k loops on state k */
@@ -294,7 +294,7 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 		if (lit) {
 			if (nocase)
 				c = vigil_fold(c);
-			cls = vigil_glob_class(g, c);
+			cls = 1 + lcls[c];
 			row = g->data + (size_t)nw * (1 + cls);
 			row[k / 64] |= 1ULL << (k % 64);
 		} else {

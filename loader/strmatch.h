@@ -70,6 +70,7 @@ struct vigil_glob {
  * @lit_start: offset in the pattern of the longest literal run
  * @lit_end: end of that run in the pattern
  * @lit_len: length of the run once unescaped; 0 if there is none
+ * @nclass: byte classes: 1 + the number of distinct literal bytes
  * @bitmap: the literal bytes (folded for nocase)
  */
 struct vigil_glob_info {
@@ -78,6 +79,7 @@ struct vigil_glob_info {
 	u32 lit_start;
 	u32 lit_end;
 	u32 lit_len;
+	u32 nclass;
 	u64 bitmap[4];
 };
 

@@ -133,7 +133,9 @@ static void test_contains(void **state)
 static void test_contains_random(void **state)
 {
 	u8 s[64], p[VIGIL_MAX_PATTERN_LEN], fail[VIGIL_MAX_PATTERN_LEN];
+	static const u8 zero[VIGIL_MAX_PATTERN_LEN];
 	static const char alpha[] = "abAB";
+	bool border, any;
 	u32 it, n, m, i;
 
 	for (it = 0; it < 20000; it++) {
@@ -145,9 +147,17 @@ static void test_contains_random(void **state)
 			s[i] = alpha[rnd() % (nocase ? 4 : 2)];
 		for (i = 0; i < m; i++)
 			p[i] = alpha[rnd() % (nocase ? 4 : 2)];
-		vigil_kmp_build(p, m, nocase, fail);
+		border = vigil_kmp_build(p, m, nocase, fail);
 		assert_int_equal(vigil_kmp_find(s, n, p, m, fail, nocase),
 				 naive_contains(s, n, p, m, nocase));
+		/* false exactly when the table is all zeros (then shared) */
+		for (i = 0, any = false; i < m; i++)
+			any = any || fail[i];
+		assert_int_equal(border, any);
+		if (!border)
+			assert_int_equal(vigil_kmp_find(s, n, p, m, zero,
+							nocase),
+					 naive_contains(s, n, p, m, nocase));
 	}
 	/* the longest pattern: the failure table entries reach 255 */
 	memset(p, 'a', sizeof(p));
