@@ -1,0 +1,346 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vigil-bootguard end to end: the real binary against a folder standing in
+# for the root file system (--root), boot after boot.  A "boot" is a new
+# /proc/sys/kernel/random/boot_id; the sensor's sysfs is faked by files
+# (start runs with --no-load); a panic is a pstore record written where the
+# kernel would leave it.  Covers the scenarios of bootguard/README.md:
+# first boot, bless and promotion, tier 1 (rollback and quarantine), tier 2
+# (disable after tries failed boots), reset, vigil.boot_start=0, unrelated
+# failures counted or not, corrupt, missing and unwritable state, bless
+# refused, the health check's conditions, status --json, usage errors.
+#
+# Usage: bootguard/tests/cli.sh     last line: "N passed, N failed"
+# Uses build/vigil-bootguard (or $VIGIL_BOOTGUARD), python3 for JSON.
+set -u
+cd "$(dirname "$0")/../.."
+
+BG=${VIGIL_BOOTGUARD:-build/vigil-bootguard}
+T=$(pwd)/build/tmp/bootguard-cli
+R=$T/root
+S=$R/var/lib/vigil/bootguard
+FIX=bootguard/tests/fixtures
+pass=0
+fail=0
+
+[ -x "$BG" ] || { echo "cli.sh: $BG is not built" >&2; exit 2; }
+ls build/channels/*.vch >/dev/null 2>&1 ||
+	{ echo "cli.sh: build/channels/*.vch missing (make channels)" >&2; exit 2; }
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# run NAME WANT_RC ARGS...: output in $T/NAME.out and $T/NAME.err
+run() {
+	name=$1 want=$2
+	shift 2
+	"$BG" --root "$R" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok
+	else
+		bad "$name: exit $rc, want $want"
+		sed 's/^/  | /' "$T/$name.out" "$T/$name.err"
+	fi
+}
+
+# expect NAME FILE PATTERN: FILE (out, err or a path) matches PATTERN
+expect() {
+	f=$2
+	case $f in out | err) f=$T/$1.$2 ;; esac
+	if grep -q -e "$3" "$f" 2>/dev/null; then
+		ok
+	else
+		bad "$1: $f lacks \"$3\""
+		sed 's/^/  | /' "$f" 2>/dev/null
+	fi
+}
+
+expect_not() {
+	f=$2
+	case $f in out | err) f=$T/$1.$2 ;; esac
+	if grep -q -e "$3" "$f" 2>/dev/null; then
+		bad "$1: $f has \"$3\""
+	else
+		ok
+	fi
+}
+
+# json NAME EXPR WANT: python expression over the status object j
+json() {
+	"$BG" --root "$R" status --json >"$T/$1.json" 2>"$T/$1.jerr" ||
+		{ bad "$1: status --json failed"; return; }
+	got=$(python3 -c 'import json,sys
+j = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$T/$1.json" "$2" 2>&1)
+	if [ "$got" = "$3" ]; then
+		ok
+	else
+		bad "$1: status: $2 = $got, want $3"
+	fi
+}
+
+n=0
+# A new boot: new boot id, no /run, no sensor; systemd-pstore (ordered
+# before start) moves the records into its archive, one folder per boot,
+# except every third boot where it leaves them in /sys/fs/pstore.
+boot() {
+	n=$((n + 1))
+	printf '%08x-1111-4222-8333-%012x\n' "$n" "$n" \
+		>"$R/proc/sys/kernel/random/boot_id"
+	rm -rf "$R/run" "$R/sys/kernel/vigil"
+	if [ $((n % 3)) -ne 0 ] && [ -n "$(ls "$R/sys/fs/pstore")" ]; then
+		a=$R/var/lib/systemd/pstore/$n
+		mkdir -p "$a"
+		mv "$R/sys/fs/pstore"/* "$a/"
+	fi
+	echo "BOOT_IMAGE=/vmlinuz root=/dev/vda ro ${1:-}" >"$R/proc/cmdline"
+}
+
+sensor() {		# fake the sysfs of an armed sensor with N channels
+	v=$R/sys/kernel/vigil
+	rm -rf "$v" && mkdir -p "$v/counters" "$v/channels"
+	echo 1 >"$v/armed"
+	echo "${2:-0}" >"$v/counters/channels_rejected"
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		i=$((i + 1))
+		mkdir "$v/channels/$i"
+	done
+}
+
+panic() {		# the crashed boot leaves a pstore record
+	mkdir -p "$R/sys/fs/pstore"
+	{
+		head -n 1 "$FIX/$1"
+		echo "<5>[    0.000000] Linux version 6.1.0-28-amd64 (boot $n)"
+		tail -n +2 "$FIX/$1"
+	} >"$R/sys/fs/pstore/dmesg-ramoops-0"
+}
+
+install_set() {		# the installed set: these shipped channels
+	d=$R/etc/vigil/channels
+	rm -rf "$d" && mkdir -p "$d"
+	: >"$d/MANIFEST"
+	for c in "$@"; do
+		cp "build/channels/$c.vch" "$d/"
+		echo "$c.vch" >>"$d/MANIFEST"
+	done
+}
+
+rm -rf "$T" && mkdir -p "$R/proc/sys/kernel/random" "$R/etc/vigil" \
+	"$R/sys/fs/pstore"
+printf 'tries = 3\n# count_unrelated_failures = yes\n' >"$R/etc/vigil/bootguard.conf"
+install_set credential-access fifo-c2 kernel-modules
+
+# -- usage --------------------------------------------------------------------
+run usage1 2
+run usage2 2 frobnicate
+run usage3 2 start --bogus
+run usage4 2 status --json extra
+
+# -- 1: first boot, healthy, blessed: the installed set becomes LKG ----------
+boot
+run first-status 0 status
+expect first-status out "state file: *missing"
+run first-start 0 start --no-load
+expect first-start out "loaded: pending set"
+expect first-start out "2 of 3 tries left"
+expect first-start "$S/state" "^charge=00000001-"
+expect first-start "$R/run/vigil/bootguard/decision" "^channels=3$"
+run first-check-nosensor 1 check
+expect first-check-nosensor err "not loaded"
+sensor 2
+run first-check-count 1 check
+expect first-check-count err "2 channel(s) active, the pending set lists 3"
+sensor 3 1
+run first-check-rejected 1 check
+expect first-check-rejected err "rejected 1 channel"
+sensor 3
+run first-check 0 check
+run first-restart 0 start --no-load
+expect first-restart out "already ran this boot"
+json first-restart-tries "j['tries_left']" 2
+run first-bless 0 bless
+expect first-bless err "boot blessed: 3 of 3 tries restored"
+json first-lkg "len(j['sets']['last_known_good']['channels'])" 3
+json first-pending "j['sets']['pending']" None
+json first-tries "j['tries_left']" 3
+[ -f "$S/lkg/kernel-modules.vch" ] && ok || bad "lkg/ lacks the promoted files"
+[ -e "$S/lkg.new" ] && bad "lkg.new left behind" || ok
+run first-bless-again 0 bless
+expect first-bless-again err "nothing to bless"
+
+# -- 2: tier 1: new content panics the boot: quarantined, LKG runs ---------------
+install_set credential-access fifo-c2 kernel-modules persistence
+boot
+run t1-start 0 start --no-load
+expect t1-start out "loaded: pending set"
+panic panic-vigil.txt
+boot
+run t1-next 0 start --no-load
+expect t1-next err "pending channel set .* quarantined; rolling back"
+expect t1-next out "loaded: last-known-good set"
+expect t1-next out "the installed set is quarantined"
+json t1-quar "len(j['quarantined'])" 1
+json t1-fail "j['failures'][0]['evidence']['involves_vigil']" True
+json t1-src "j['failures'][0]['evidence']['source']" pstore
+json t1-sum "j['failures'][0]['evidence']['summary']" \
+	"Kernel panic - not syncing: vigil: fault injection: panic_on_channel 4"
+json t1-content "j['failures'][0]['content']" pending
+json t1-pend "j['sets']['pending']" None
+q=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["quarantined"][0]["digest"])' "$T/t1-quar.json")
+[ -f "$S/quarantine/$q/persistence.vch" ] && ok || bad "quarantine/$q/ lacks the set"
+ls "$S/evidence/"*dmesg-ramoops-0 >/dev/null 2>&1 && ok || bad "no evidence/ copy"
+sensor 3
+run t1-bless 0 bless
+json t1-lkg-kept "len(j['sets']['last_known_good']['channels'])" 3
+json t1-fail-cleared "len(j['failures'])" 0
+json t1-quar-kept "len(j['quarantined'])" 1
+
+# -- 3: tier 2: the sensor fails on LKG too: disabled after 3 failed boots -------
+boot
+run t2-b1 0 start --no-load		# charges: 2 left; then hangs (no record)
+boot
+run t2-b2 0 start --no-load		# 1 left
+expect t2-b2 err "failed with the lkg channel set .* (1 of 3 tries used): no panic record"
+panic panic-vigil-oops.txt
+boot
+run t2-b3 0 start --no-load		# 0 left
+json t2-b3-tries "j['tries_left']" 0
+boot
+run t2-b4 0 start --no-load		# disabled
+expect t2-b4 err "vigil sensor disabled: boot-start registration cleared after 3 failed boots"
+expect t2-b4 out "not-loaded: disabled: 3 failed boots in a row"
+json t2-state "j['state']" disabled
+json t2-failed "j['disabled']['failed_boots']" 3
+json t2-nfail "len(j['failures'])" 3
+json t2-oops "j['failures'][1]['evidence']['summary']" \
+	"BUG: kernel NULL pointer dereference, address: 0000000000000008"
+json t2-oops-vigil "j['failures'][1]['evidence']['involves_vigil']" True
+# the record archived at the last boot is not taken again for this one
+json t2-last "j['failures'][2]['evidence']['source']" none
+run t2-check 0 check
+expect t2-check out "nothing started this boot by decision"
+run t2-bless 0 bless
+run t2-status 0 status
+expect t2-status out "DISABLED since"
+expect t2-status out "3 failed boots in a row"
+boot
+run t2-b5 0 start --no-load
+expect t2-b5 out "not-loaded: sensor disabled since"
+expect_not t2-b5 err "disabled: boot-start registration cleared"
+json t2-still "j['state']" disabled
+
+# -- 4: reset re-arms ----------------------------------------------------------
+run reset 0 reset
+expect reset out "armed, 3 of 3 tries left"
+json reset-state "j['state']" armed
+json reset-quar "len(j['quarantined'])" 1
+boot
+run reset-start 0 start --no-load
+expect reset-start out "loaded: last-known-good set"
+sensor 3
+run reset-bless 0 bless
+
+# -- 5: vigil.boot_start=0: nothing charged, nothing loaded ---------------------
+boot vigil.boot_start=0
+run bs0 0 start --no-load
+expect bs0 out "not-loaded: vigil.boot_start=0"
+json bs0-tries "j['tries_left']" 3
+expect bs0 "$S/state" "^charge=none"
+run bs0-check 0 check
+
+# -- 6: unrelated failures: counted (yes) or not (no) ---------------------------
+install_set credential-access fifo-c2
+boot
+run un1 0 start --no-load
+panic panic-sysrq.txt
+boot
+run un2 0 start --no-load		# yes: counted, pending quarantined
+json un2-counted "j['failures'][-1]['counted']" True
+json un2-vigil "j['failures'][-1]['evidence']['involves_vigil']" False
+json un2-quar "len(j['quarantined'])" 2
+json un2-tries "j['tries_left']" 1
+sensor 3
+run un2-bless 0 bless
+install_set credential-access suspicious-exec
+printf 'tries = 3\ncount_unrelated_failures = no\n' >"$R/etc/vigil/bootguard.conf"
+boot
+run un3 0 start --no-load
+expect un3 out "loaded: pending set"
+panic panic-sysrq.txt
+boot
+run un4 0 start --no-load		# no: not counted, pending tried again
+expect un4 err "unrelated to vigil; not counted"
+expect un4 out "loaded: pending set"
+json un4-counted "j['failures'][-1]['counted']" False
+json un4-tries "j['tries_left']" 2
+json un4-quar "len(j['quarantined'])" 2
+panic panic-vigil.txt			# a vigil panic is counted anyway
+boot
+run un5 0 start --no-load
+expect un5 err "quarantined; rolling back"
+sensor 3
+run un5-bless 0 bless
+printf 'tries = 3\n' >"$R/etc/vigil/bootguard.conf"
+
+# -- 7: bless refused --------------------------------------------------------
+boot
+run br-start 0 start --no-load
+run br-unhealthy 1 bless		# no sensor
+expect br-unhealthy err "bless refused: the sensor is not loaded"
+boot					# start did not run in this boot
+run br-other 1 bless
+expect br-other err "belongs to boot"
+run br-start2 0 start --no-load
+sensor 3
+run br-ok 0 bless
+
+# -- 8: corrupt, missing and unwritable state -----------------------------------
+sed -i 's/^tries_left=3/tries_left=2/' "$S/state"
+boot
+run corrupt 0 start --no-load
+expect corrupt err "state file unreadable (checksum mismatch"
+expect corrupt out "loaded: last-known-good set"
+[ -f "$S/state.corrupt" ] && ok || bad "state.corrupt not kept"
+json corrupt-quar "len(j['quarantined'])" 3
+sensor 3
+run corrupt-bless 0 bless
+printf 'garbage\n' >"$S/state"
+run corrupt-status 0 status
+expect corrupt-status out "UNREADABLE (no checksum line"
+rm -f "$S/state"
+boot
+run missing 0 start --no-load
+expect missing err "state file missing: rebuilt"
+expect missing out "loaded: last-known-good set"
+json missing-lkg "len(j['sets']['last_known_good']['channels'])" 3
+sensor 3
+run missing-bless 0 bless
+cp "$S/state" "$T/state.before"
+mkdir "$S/.state.tmp"			# any write of the state fails
+boot
+run rofs 0 start --no-load
+expect rofs err "state not writable"
+expect rofs out "not-loaded: state not writable"
+cmp -s "$S/state" "$T/state.before" && ok || bad "state changed on a failed write"
+run rofs-check 0 check
+rmdir "$S/.state.tmp"
+
+# -- 9: a lower tries in the configuration applies at once ----------------------
+printf 'tries = 1\n' >"$R/etc/vigil/bootguard.conf"
+boot
+run tries1 0 start --no-load
+expect tries1 out "0 of 1 tries left"
+boot
+run tries1-next 0 start --no-load
+expect tries1-next out "not-loaded: disabled: 1 failed boots"
+printf 'tries = nine\n' >"$R/etc/vigil/bootguard.conf"
+run badconf 0 reset
+expect badconf err "tries: want 1 to 100: using the defaults"
+expect badconf out "armed, 3 of 3 tries left"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
