@@ -13,6 +13,7 @@
 #   make module-fi  build/module-fi/vigil.ko, with test-only fault injection
 #   make kunit      the KUnit suite on UML with KASAN and UBSAN
 #   make lint       checkpatch over everything the kernel compiles
+#   make install    DESTDIR=D [MODULE=KO]: tools, module, channels, bootguard
 
 B		:= build
 CC		?= cc
@@ -197,6 +198,13 @@ $(B)/module-fi/vigil.ko: $(MODULE_SRC) $(MODULE_FI_CERT)
 	$(MAKE) -C $(KDIR) M=$(abspath $(B)/module-fi) CONFIG_VIGIL=m \
 		CONFIG_VIGIL_FAULT_INJECTION=y modules
 
+# make install DESTDIR=D [MODULE=path/to/vigil.ko]: the tools, the module
+# (default the normal build), the shipped channels, the bootguard's
+# configuration, units (enabled) and drop-ins; see scripts/install.
+MODULE		?= $(B)/module/vigil.ko
+install: all channels $(B)/vigil-bootguard $(MODULE)
+	scripts/install "$(or $(DESTDIR),/)" "$(MODULE)" "$(KVER)"
+
 deps:
 	scripts/install-deps build test
 
@@ -228,6 +236,6 @@ lint:
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps unit check fuzz fuzzers demo bench kunit lint clean \
+.PHONY: all deps unit check fuzz fuzzers demo bench kunit lint clean install \
 	channels module module-fi
 .SECONDARY:
