@@ -74,10 +74,10 @@ $(B)/san/%: %.c $(call objs,san,$(LIB_SRC) $(CHAN_NOMAIN)) $(HDRS)
 		$(call objs,san,$(LIB_SRC) $(CHAN_NOMAIN)) $(LDLIBS) -lcmocka
 
 # vigil-bootguard stands apart: its own sources, libsystemd and libkmod.
-# Its unit tests link every bootguard object but main.c.
+# Its unit tests link every bootguard object but the command line ones.
 BG_SRC		:= $(wildcard bootguard/*.c)
 BG_HDRS		:= $(wildcard bootguard/*.h)
-BG_NOMAIN	:= $(filter-out bootguard/main.c,$(BG_SRC))
+BG_NOMAIN	:= $(filter-out bootguard/main.c bootguard/status.c,$(BG_SRC))
 BG_LIBS		= $(shell pkg-config --libs libsystemd libkmod json-c libcrypto \
 		    2>/dev/null || echo -lsystemd -lkmod -ljson-c -lcrypto)
 
