@@ -7,9 +7,8 @@
  * pass over the rules checks each rule's nodes and values (the matcher
  * interprets them in place, so nothing it will follow is left unchecked,
  * validated payload or not), builds the prepared forms of contains and
- * glob values into the pool and derives the rule's anchors (each value's
- * gram is taken as it is read).  Last, the surviving anchors go into the
- * prefilter, and a
+ * glob values into the pool and derives the rule's anchors.  Last, the
+ * surviving anchors get their grams and go into the prefilter, and a
  * counting sort fills the per-type lists.  Building is all or nothing: on
  * any failure everything allocated so far is freed.
  */
@@ -46,14 +45,28 @@ struct vr_aset {
 };
 
 /*
- * The anchor of one value of the predicate being compiled: its key (a
- * literal's gram, taken while the literal is in the cache, or a u64's
- * key), VIGIL_PF_WIDE for a wide gram, and its weight, 0 for none.
+ * The anchor of one value of the predicate being compiled: a literal of
+ * the string table whose gram is picked only if the anchor survives (@v
+ * its offset, @len its length), or a key made at once (@v, @len 0, @wide
+ * VIGIL_PF_WIDE for a wide gram); its weight, 0 for none.
  */
 struct vr_lit {
-	u32 key;
+	u32 v;
+	u16 len;
 	u16 weight;
 	u16 wide;
+};
+
+/*
+ * One anchor of one rule, while compiling: a vr_lit and its tag.  Twelve
+ * bytes, turned in place into the prefilter's eight-byte entries.
+ */
+struct vr_anchor {
+	u32 v;
+	u16 len;
+	u16 fk;
+	u16 rule;
+	u16 reserved;
 };
 
 struct vr_build {
@@ -65,7 +78,7 @@ struct vr_build {
 	size_t pool_size;	/* bound from vr_pool_bound() or validation */
 	bool pool_sized;	/* pool_size came from validation */
 	size_t pool_used;
-	struct vigil_pf_ent *anchors;	/* the prefilter's entries */
+	struct vr_anchor *anchors;
 	u32 nanchors;
 	struct vr_aset aset[VIGIL_MAX_EXPR_DEPTH + 1];
 	struct vr_lit lit[VIGIL_MAX_PRED_VALUES];
@@ -137,6 +150,22 @@ static void vr_pool_bound(struct vr_build *b)
 }
 
 /*
+ * Whether some prefix of a contains pattern has a border, i.e. its KMP
+ * table is not all zeros: exactly when its first byte occurs again.
+ */
+static bool vr_has_border(const u8 *p, u32 len, bool nocase)
+{
+	u8 c = p[0];
+
+	if (len < 2)
+		return false;
+	if (!nocase || (u8)((c | 0x20) - 'a') >= 26)
+		return memchr(p + 1, c, len - 1);
+	return memchr(p + 1, c | 0x20, len - 1) ||
+	       memchr(p + 1, c & ~0x20, len - 1);
+}
+
+/*
  * Check one value of a predicate on a field of type @ftype with operator
  * @op; build its prepared form; find its anchor.  Return: 0 or a
  * VIGIL_E_* class.
@@ -156,7 +185,8 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 	lit->wide = 0;
 	if (ftype == VIGIL_FT_U64) {
 		if (op == VIGIL_OP_EQ) {
-			lit->key = vigil_pf_numkey(le64_to_cpu(rec->num));
+			lit->v = vigil_pf_numkey(le64_to_cpu(rec->num));
+			lit->len = 0;
 			lit->weight = VR_WEIGHT_NUM;
 		}
 		return 0;
@@ -175,7 +205,8 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 			return VIGIL_E_VALUE;	/* cannot happen */
 		/* a table of zeros is shared: the pool's first bytes */
 		b->rs->prep[vi] = 0;
-		if (vigil_kmp_build(p, len, nocase, dst)) {
+		if (vr_has_border(p, len, nocase) &&
+		    vigil_kmp_build(p, len, nocase, dst)) {
 			b->rs->prep[vi] = b->pool_used;
 			b->pool_used += vr_align8(len);
 		}
@@ -194,25 +225,29 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 			/* escapes in the run: key an unescaped copy now */
 			vigil_glob_unescape(p, gi.lit_start, gi.lit_end,
 					    b->unesc);
-			p = b->unesc;
-		} else {
-			p += gi.lit_start;
+			lit->v = vigil_pf_gram(b->unesc, len, &wide);
+			lit->len = 0;
+			lit->weight = vr_weight[min(len, VR_WEIGHT_MAXLEN)];
+			lit->wide = wide ? VIGIL_PF_WIDE : 0;
+			return 0;
 		}
+		p += gi.lit_start;
 	}
 	if (len < VIGIL_GRAM_LEN)
 		return 0;
-	lit->key = vigil_pf_gram(p, len, &wide);
+	lit->v = p - src->strtab;
+	lit->len = len;
 	lit->weight = vr_weight[min(len, VR_WEIGHT_MAXLEN)];
-	lit->wide = wide ? VIGIL_PF_WIDE : 0;
 	return 0;
 }
 
 static void vr_push_anchor(struct vr_build *b, u32 rule, u16 fk, u32 k)
 {
-	struct vigil_pf_ent *a = &b->anchors[b->nanchors++];
+	struct vr_anchor *a = &b->anchors[b->nanchors++];
 	const struct vr_lit *lit = &b->lit[k];
 
-	a->key = lit->key;
+	a->v = lit->v;
+	a->len = lit->len;
 	a->fk = fk | lit->wide;
 	a->rule = rule;
 }
@@ -421,22 +456,42 @@ static void vr_lists(struct vigil_ruleset *rs)
 	}
 }
 
-/* The prefilter, and per type the fields that have keys. */
+/*
+ * The prefilter, and per type the fields that have keys.  The surviving
+ * anchors get their keys now, each turned in place into the smaller
+ * struct vigil_pf_ent (entry i lies below anchor i, which is read first).
+ */
 static int vr_index(struct vr_build *b)
 {
 	struct vigil_ruleset *rs = b->rs;
+	struct vigil_pf_ent *ents = (void *)b->anchors;
+	struct vigil_pf_ent e;
+	struct vr_anchor a;
+	bool wide;
 	u32 i, t, f;
 	int ret;
 
+	BUILD_BUG_ON(sizeof(e) > sizeof(a));
 	for (i = 0; i < b->nanchors; i++) {
-		t = (b->anchors[i].fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
-		f = b->anchors[i].fk % VIGIL_MAX_FIELDS;
+		memcpy(&a, &b->anchors[i], sizeof(a));
+		e.fk = a.fk;
+		e.rule = a.rule;
+		e.key = a.v;
+		if (a.len) {
+			e.key = vigil_pf_gram(b->src.strtab + a.v, a.len,
+					      &wide);
+			if (wide)
+				e.fk |= VIGIL_PF_WIDE;
+		}
+		t = (e.fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
+		f = e.fk % VIGIL_MAX_FIELDS;
 		if (vr_is_str(b->desc[t]->fields[f].type))
 			rs->types[t].strmask |= 1U << f;
 		else
 			rs->types[t].nummask |= 1U << f;
+		memcpy(&ents[i], &e, sizeof(e));
 	}
-	ret = vigil_pf_build(&rs->pf, b->anchors, b->nanchors);
+	ret = vigil_pf_build(&rs->pf, ents, b->nanchors);
 	if (ret)
 		return ret;
 	rs->mem += rs->pf.size;

@@ -189,6 +189,12 @@ static const struct scase scases[] = {
 	{ VIGIL_OP_CONTAINS, ALL, "nc", "-e", "nc -e sh", true },
 	{ VIGIL_OP_CONTAINS, ALL, "nc", "-e", "nc -l", false },
 	{ VIGIL_OP_CONTAINS, 0, "aab", NULL, "aaab", true },
+	/* borders found in either case; a table of zeros without one */
+	{ VIGIL_OP_CONTAINS, NC, "AaB", NULL, "xaAAb", true },
+	{ VIGIL_OP_CONTAINS, NC, "aAB", NULL, "xAaaB", true },
+	{ VIGIL_OP_CONTAINS, 0, "--x", NULL, "a---x", true },
+	{ VIGIL_OP_CONTAINS, NC, "Xyz", NULL, "xXxYZ", true },
+	{ VIGIL_OP_CONTAINS, 0, "Xyz", NULL, "xXxYZ", false },
 	{ VIGIL_OP_GLOB, 0, "/tmp/*.sh", NULL, "/tmp/a/b.sh", true },
 	{ VIGIL_OP_GLOB, 0, "/tmp/*.sh", NULL, "/tmp/a/b.shx", false },
 	{ VIGIL_OP_GLOB, 0, "*", NULL, "", true },
