@@ -99,6 +99,22 @@ emitf(const char *id, int prio, const char *fmt, ...)
 	emit(id, prio, text);
 }
 
+/*
+ * Test-only crash points: with VIGIL_BOOTGUARD_CRASH_AT=NAME the process
+ * dies at that step as if the power had been cut (tests/cli.sh checks what
+ * the next boot makes of it).  Names: start-evidence, start-quarantine,
+ * start-commit, start-load, bless-stage, bless-commit.
+ */
+static void crash_point(const char *name)
+{
+	const char *want = getenv("VIGIL_BOOTGUARD_CRASH_AT");
+
+	if (want && !strcmp(want, name)) {
+		fprintf(stderr, "vigil-bootguard: crash point %s\n", name);
+		_exit(137);
+	}
+}
+
 /* -- inputs ------------------------------------------------------------ */
 
 static void load_config(struct bg_config *cfg)
@@ -552,6 +568,7 @@ static int cmd_start(bool no_load)
 		in.ev = &ev;
 	}
 
+	crash_point("start-evidence");
 	bg_decide_start(&in, out);
 
 	if (out->quarantine && !strcmp(out->quar_digest, inst->digest)) {
@@ -570,6 +587,7 @@ static int cmd_start(bool no_load)
 			      "quarantine/: %s (it stays quarantined)",
 			      strerror(-ret));
 	}
+	crash_point("start-quarantine");
 	/* the empty last-known-good set is a folder with an empty MANIFEST */
 	snprintf(path, sizeof(path), "%s/lkg", sdir);
 	if (out->load == BG_SET_LKG && stat(path, &sb) &&
@@ -587,6 +605,7 @@ static int cmd_start(bool no_load)
 		if (ret)
 			bg_decide_unwritable(out, strerror(-ret));
 	}
+	crash_point("start-commit");
 
 	if (out->load != BG_SET_NONE && !no_load) {
 		switch (load_sensor(&cfg, set_dir(&cfg, out->load), why,
@@ -605,6 +624,7 @@ static int cmd_start(bool no_load)
 		}
 	}
 
+	crash_point("start-load");
 	emit_all(&out->msgs);
 	strcpy(dec.boot_id, boot_id);
 	snprintf(dec.decision, sizeof(dec.decision), "%s", out->decision);
@@ -707,6 +727,7 @@ static int cmd_bless(void)
 			strcpy(out->st.lkg, st.lkg);
 		}
 	}
+	crash_point("bless-stage");
 	if (out->write) {
 		ret = write_state(&out->st);
 		if (ret) {
@@ -717,6 +738,7 @@ static int cmd_bless(void)
 			out->msgs.n = 0;
 		}
 	}
+	crash_point("bless-commit");
 	if (out->promote) {
 		ret = bg_set_install(sdir, LKG_NEW, "lkg");
 		if (ret)

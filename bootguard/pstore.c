@@ -6,8 +6,8 @@
  * boot) and under /var/lib/systemd/pstore (where systemd-pstore.service,
  * which runs before vigil-bootguard start, moves them), two folder levels
  * deep.  Only "dmesg*" files modified at or after the failed boot charged
- * its try count, and a record already saved in evidence/ for an earlier
- * failure (same content) is not taken again.  The best one (a BUG over a
+ * its try, and a record already saved in evidence/ for another failed
+ * boot (same content) is not taken again.  The best one (a BUG over a
  * panic over an Oops, then the newest) is copied to evidence/ as
  * <charge time>-<boot id prefix>-<content digest prefix>-<name>; only the
  * BG_EVIDENCE_KEEP newest copies are kept.
@@ -37,13 +37,19 @@ struct candidate {
 struct search {
 	int64_t since;
 	const char *evdir;
+	const char *boot_id;
 	unsigned int seen;
 	bool found;
 	struct candidate best;
 };
 
-/* Was a record with this content saved for an earlier failure? */
-static bool already_saved(const char *evdir, const char *sha)
+/*
+ * Was a record with this content saved for another failed boot?  (One
+ * saved for this same boot, by a start that died before its commit, is
+ * this boot's evidence still.)
+ */
+static bool saved_for_other(const char *evdir, const char *sha,
+			    const char *boot_id)
 {
 	struct dirent *de;
 	bool hit = false;
@@ -52,12 +58,12 @@ static bool already_saved(const char *evdir, const char *sha)
 	if (!d)
 		return false;
 	while (!hit && (de = readdir(d))) {
-		/* <12 digits>-<8>-<12 sha>-name */
-		const char *p = strchr(de->d_name, '-');
+		/* <12 digits>-<8 boot id>-<12 sha>-name */
+		const char *b = strchr(de->d_name, '-'), *p;
 
-		if (p)
-			p = strchr(p + 1, '-');
-		hit = p && !strncmp(p + 1, sha, 12) && p[13] == '-';
+		p = b ? strchr(b + 1, '-') : NULL;
+		hit = p && p - b == 9 && strncmp(b + 1, boot_id, 8) &&
+		      !strncmp(p + 1, sha, 12) && p[13] == '-';
 	}
 	closedir(d);
 	return hit;
@@ -83,7 +89,7 @@ static void consider(struct search *s, const char *path, const char *name,
 	bg_record_scan(buf, len, &c.scan);
 	bg_sha256_hex(buf, len, c.sha);
 	free(buf);
-	if (!c.scan.crash || already_saved(s->evdir, c.sha))
+	if (!c.scan.crash || saved_for_other(s->evdir, c.sha, s->boot_id))
 		return;
 	better = !s->found || c.scan.rank > s->best.scan.rank ||
 		 (c.scan.rank == s->best.scan.rank &&
@@ -175,6 +181,7 @@ int bg_evidence_collect(const char *root, const char *state_dir,
 		return -ENOMEM;
 	s->since = since;
 	s->evdir = evdir;
+	s->boot_id = boot_id;
 	snprintf(dir, sizeof(dir), "%s/sys/fs/pstore", root);
 	walk(s, dir, 0);
 	snprintf(dir, sizeof(dir), "%s/var/lib/systemd/pstore", root);

@@ -342,5 +342,77 @@ run badconf 0 reset
 expect badconf err "tries: want 1 to 100: using the defaults"
 expect badconf out "armed, 3 of 3 tries left"
 
+# -- 10: the power cut at each step of start and bless -------------------------
+# VIGIL_BOOTGUARD_CRASH_AT=POINT kills the process there; the next boot
+# must find a readable state that is the old one or the new one.
+printf 'tries = 3\n' >"$R/etc/vigil/bootguard.conf"
+crash() {		# NAME POINT COMMAND...
+	name=$1 point=$2
+	shift 2
+	VIGIL_BOOTGUARD_CRASH_AT=$point "$BG" --root "$R" "$@" \
+		>"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	[ "$rc" -eq 137 ] && ok || bad "$name: crash point $point not reached ($rc)"
+}
+i=0
+for p in start-evidence start-quarantine start-commit start-load; do
+	i=$((i + 1))
+	boot
+	run "cr-$p-reset" 0 reset
+	install_set credential-access
+	cp build/channels/fifo-c2.vch "$R/etc/vigil/channels/extra-$i.vch"
+	echo "extra-$i.vch" >>"$R/etc/vigil/channels/MANIFEST"
+	boot
+	run "cr-$p-1" 0 start --no-load		# pending, 2 left
+	panic panic-vigil.txt
+	boot
+	crash "cr-$p" "$p" start --no-load
+	boot
+	run "cr-$p-next" 0 start --no-load
+	json "cr-$p-ok" "j['state_file']" ok
+	case $p in
+	start-evidence | start-quarantine)	# died before its commit
+		json "cr-$p-fail" "len(j['failures'])" 1
+		json "cr-$p-tries" "j['tries_left']" 1 ;;
+	*)					# died after it: a failed boot
+		json "cr-$p-fail" "len(j['failures'])" 2
+		json "cr-$p-tries" "j['tries_left']" 0 ;;
+	esac
+	json "cr-$p-quar" "j['sets']['pending']" None
+	json "cr-$p-vigil" "j['failures'][0]['evidence']['involves_vigil']" True
+done
+
+boot
+run cr-bless-reset 0 reset
+install_set credential-access kernel-modules
+boot
+run cr-bless-start 0 start --no-load
+sensor 2
+crash cr-bless-stage bless-stage bless		# before the commit
+[ -d "$S/lkg.new" ] && ok || bad "bless-stage: no lkg.new staged"
+boot
+run cr-bless-stage-next 0 start --no-load
+json cr-bless-stage-fail "len(j['failures'])" 1	# never blessed: failed
+json cr-bless-stage-lkg "len(j['sets']['last_known_good']['channels'])" 3
+[ -e "$S/lkg.new" ] && bad "bless-stage: lkg.new not cleaned up" || ok
+json cr-bless-stage-quar "j['sets']['pending']" None	# ran pending
+boot
+run cr-bless-reset2 0 reset
+install_set kernel-modules suspicious-exec
+boot
+run cr-bless-start2 0 start --no-load
+expect cr-bless-start2 out "loaded: pending set"
+sensor 2
+crash cr-bless-commit bless-commit bless	# after the commit
+json cr-bless-commit-tries "j['tries_left']" 3
+boot
+run cr-bless-commit-next 0 start --no-load
+expect cr-bless-commit-next err "finished promoting"
+expect cr-bless-commit-next out "loaded: last-known-good set"
+json cr-bless-commit-fail "len(j['failures'])" 0
+json cr-bless-commit-lkg "j['sets']['last_known_good']['channels']" \
+	"['kernel-modules.vch', 'suspicious-exec.vch']"
+[ -e "$S/lkg.new" ] && bad "bless-commit: lkg.new left" || ok
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

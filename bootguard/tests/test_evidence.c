@@ -26,6 +26,7 @@
 
 #define FIX	"bootguard/tests/fixtures/"
 #define BOOT	"0a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f9"
+#define BOOT2	"1a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f9"
 
 static void scan_file(const char *name, struct bg_record_scan *s)
 {
@@ -208,15 +209,19 @@ static void test_collect(void **unused)
 	snprintf(path, sizeof(path), "%s/%s", evdir, ev.file);
 	assert_int_equal(stat(path, &sb), 0);
 
-	/* the same record is not taken again for a later failure */
-	assert_int_equal(bg_evidence_collect(root, sdir, now - 50, BOOT, &ev),
+	/* a start that died before its commit: the same boot's again */
+	assert_int_equal(bg_evidence_collect(root, sdir, now - 100, BOOT,
+					     &ev), 0);
+	assert_string_equal(ev.source, "pstore");
+	/* but not for a later failed boot */
+	assert_int_equal(bg_evidence_collect(root, sdir, now - 50, BOOT2, &ev),
 			 0);
 	assert_string_equal(ev.source, "none");
 
 	/* /sys/fs/pstore, and a BUG beats a plain panic */
 	put("/sys/fs/pstore/dmesg-ramoops-0", FIX "panic-vigil-oops.txt", now);
 	put("/sys/fs/pstore/dmesg-ramoops-1", FIX "panic-vigil.txt", now);
-	assert_int_equal(bg_evidence_collect(root, sdir, now - 50, BOOT, &ev),
+	assert_int_equal(bg_evidence_collect(root, sdir, now - 50, BOOT2, &ev),
 			 0);
 	assert_string_equal(ev.source, "pstore");
 	assert_true(ev.involves_vigil);
