@@ -153,8 +153,9 @@ int bg_fsync_dir(const char *dir)
 	return err;
 }
 
-/* Create the file @dir/@name with @buf, durably, fsync()ed. */
-static int write_new(const char *path, const void *buf, size_t len)
+/* Create the file @path with @buf, fsync()ed when @durable. */
+static int write_file(const char *path, const void *buf, size_t len,
+		      bool durable)
 {
 	int fd, err;
 
@@ -162,7 +163,7 @@ static int write_new(const char *path, const void *buf, size_t len)
 	if (fd < 0)
 		return -errno;
 	err = write_all(fd, buf, len);
-	if (!err && fsync(fd))
+	if (!err && durable && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
@@ -184,6 +185,24 @@ static int write_new(const char *path, const void *buf, size_t len)
 int bg_write_atomic(const char *dir, const char *name, const void *buf,
 		    size_t len)
 {
+	return bg_write_replace(dir, name, buf, len, true);
+}
+
+/**
+ * bg_write_replace() - bg_write_atomic(), durable or not
+ * @dir: the folder (exists)
+ * @name: the file
+ * @buf: the content
+ * @len: its length
+ * @durable: fsync() the file and the folder; without, readers still see
+ *	the old or the new content, but a power cut may lose the new one
+ *	(right for /run, which a power cut empties anyway)
+ *
+ * Return: 0 or -errno.
+ */
+int bg_write_replace(const char *dir, const char *name, const void *buf,
+		     size_t len, bool durable)
+{
 	char tmp[PATH_MAX], dst[PATH_MAX];
 	int err;
 
@@ -191,14 +210,14 @@ int bg_write_atomic(const char *dir, const char *name, const void *buf,
 	    (int)sizeof(tmp) ||
 	    snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= (int)sizeof(dst))
 		return -ENAMETOOLONG;
-	err = write_new(tmp, buf, len);
+	err = write_file(tmp, buf, len, durable);
 	if (!err && rename(tmp, dst))
 		err = -errno;
 	if (err) {
 		unlink(tmp);
 		return err;
 	}
-	return bg_fsync_dir(dir);
+	return durable ? bg_fsync_dir(dir) : 0;
 }
 
 /* mkdir -p, each new folder made durable in its parent. */
@@ -431,13 +450,13 @@ int bg_set_stage(const char *src, const struct bg_set_info *set,
 		}
 		if (err)
 			break;
-		err = write_new(to, buf, len);
+		err = write_file(to, buf, len, true);
 		free(buf);
 		mlen += sprintf(manifest + mlen, "%s\n", set->names[i]);
 	}
 	if (!err) {
 		snprintf(to, sizeof(to), "%s/%s", dir, BG_MANIFEST);
-		err = write_new(to, manifest, mlen);
+		err = write_file(to, manifest, mlen, true);
 	}
 	free(manifest);
 	if (!err)

@@ -39,6 +39,8 @@ int bg_read_line(const char *path, char *out, size_t size);
 int bg_write_file(const char *path, const void *buf, size_t len);
 int bg_write_atomic(const char *dir, const char *name, const void *buf,
 		    size_t len);
+int bg_write_replace(const char *dir, const char *name, const void *buf,
+		     size_t len, bool durable);
 int bg_fsync_dir(const char *dir);
 int bg_mkdirs(const char *path);
 

@@ -44,6 +44,7 @@
 static const char *root = "";
 static const char *config_path;
 static bool use_journal;
+static struct timespec t_main;	/* for VIGIL_BOOTGUARD_TIMING */
 
 /* A path under --root. */
 void bg_rpath(char *out, size_t size, const char *fmt, ...)
@@ -459,7 +460,8 @@ static int write_decision(const struct bg_decision *dec)
 	buf = bg_decision_format(dec, &len);
 	if (!buf)
 		return -ENOMEM;
-	ret = bg_write_atomic(dir, "decision", buf, len);
+	/* /run is gone at the next boot anyway: atomic, not durable */
+	ret = bg_write_replace(dir, "decision", buf, len, false);
 	free(buf);
 	return ret;
 }
@@ -606,6 +608,14 @@ static int cmd_start(bool no_load)
 			bg_decide_unwritable(out, strerror(-ret));
 	}
 	crash_point("start-commit");
+	if (getenv("VIGIL_BOOTGUARD_TIMING")) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		fprintf(stderr, "timing: ready to load %ld us after main()\n",
+			(t.tv_sec - t_main.tv_sec) * 1000000L +
+			(t.tv_nsec - t_main.tv_nsec) / 1000);
+	}
 
 	if (out->load != BG_SET_NONE && !no_load) {
 		switch (load_sensor(&cfg, set_dir(&cfg, out->load), why,
@@ -819,6 +829,7 @@ int main(int argc, char **argv)
 	bool flag = false;
 	int c;
 
+	clock_gettime(CLOCK_MONOTONIC, &t_main);
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
