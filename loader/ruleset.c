@@ -252,6 +252,19 @@ static void vr_push_anchor(struct vr_build *b, u32 rule, u16 fk, u32 k)
 	a->rule = rule;
 }
 
+/* Turn a literal anchor into its key. */
+static void vr_key(struct vr_build *b, struct vr_anchor *a)
+{
+	bool wide;
+
+	if (!a->len)
+		return;
+	a->v = vigil_pf_gram(b->src.strtab + a->v, a->len, &wide);
+	a->len = 0;
+	if (wide)
+		a->fk |= VIGIL_PF_WIDE;
+}
+
 /* The anchor set of one predicate (its keys are in b->lit). */
 static void vr_anchor_pred(struct vr_build *b, u32 rule, u16 fk, u32 argc,
 			   bool all, struct vr_aset *set)
@@ -421,10 +434,14 @@ static int vr_rule(struct vr_build *b, u32 r)
 	if (depth != 1)
 		return vr_bad(b, VIGIL_E_EXPR, r, cnt - 1,
 			      "does not leave one value");
-	if (b->aset[0].ok)
-		rule->anchored = 1;
-	else
+	if (!b->aset[0].ok) {
 		b->nanchors = astart;
+		return 0;
+	}
+	rule->anchored = 1;
+	/* the anchors that survive get their grams while this rule is hot */
+	for (i = astart; i < b->nanchors; i++)
+		vr_key(b, &b->anchors[i]);
 	return 0;
 }
 
@@ -457,8 +474,8 @@ static void vr_lists(struct vigil_ruleset *rs)
 }
 
 /*
- * The prefilter, and per type the fields that have keys.  The surviving
- * anchors get their keys now, each turned in place into the smaller
+ * The prefilter, and per type the fields that have keys.  The anchors,
+ * all keys by now (vr_rule()), are turned in place into the smaller
  * struct vigil_pf_ent (entry i lies below anchor i, which is read first).
  */
 static int vr_index(struct vr_build *b)
@@ -467,22 +484,16 @@ static int vr_index(struct vr_build *b)
 	struct vigil_pf_ent *ents = (void *)b->anchors;
 	struct vigil_pf_ent e;
 	struct vr_anchor a;
-	bool wide;
 	u32 i, t, f;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(e) > sizeof(a));
 	for (i = 0; i < b->nanchors; i++) {
 		memcpy(&a, &b->anchors[i], sizeof(a));
+		vr_key(b, &a);
 		e.fk = a.fk;
 		e.rule = a.rule;
 		e.key = a.v;
-		if (a.len) {
-			e.key = vigil_pf_gram(b->src.strtab + a.v, a.len,
-					      &wide);
-			if (wide)
-				e.fk |= VIGIL_PF_WIDE;
-		}
 		t = (e.fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
 		f = e.fk % VIGIL_MAX_FIELDS;
 		if (vr_is_str(b->desc[t]->fields[f].type))

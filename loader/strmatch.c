@@ -138,33 +138,6 @@ bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
 	return false;
 }
 
-/*
- * Walk a glob pattern's atoms.  The caller loops
- *	while (vigil_glob_next(p, m, &i, &star, &lit, &c))
- * and gets for each atom whether a '*' preceded it, whether it is a
- * literal (else '?'), and its byte; when it returns false, @star tells
- * whether the pattern ends with a '*'.  A '\' escapes the next byte; a
- * '\' that ends the pattern (malformed content) stands for itself.  On
- * return *@i is past the atom; the atom itself starts after the stars.
- */
-static inline bool vigil_glob_next(const u8 *p, u32 m, u32 *i, bool *star,
-				   bool *lit, u8 *c)
-{
-	*star = false;
-	while (*i < m && p[*i] == '*') {
-		*star = true;
-		(*i)++;
-	}
-	if (*i >= m)
-		return false;
-	*lit = p[*i] != '?';
-	if (p[*i] == '\\' && *i + 1 < m)
-		(*i)++;
-	*c = p[*i];
-	(*i)++;
-	return true;
-}
-
 /* Population count without relying on a CPU instruction or a libcall. */
 static inline u32 vigil_popcount64(u64 x)
 {
@@ -189,23 +162,29 @@ size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 		       struct vigil_glob_info *gi)
 {
 	u32 i = 0, k = 0, start = 0, len = 0, at, nwords;
-	bool star, lit;
+	bool star = false;
 	u8 c;
 
 	memset(gi, 0, sizeof(*gi));
 	if (m > VIGIL_MAX_PATTERN_LEN)
 		return 0;
-	for (;;) {
-		/* the atom starts after any stars */
-		for (at = i; at < m && p[at] == '*'; at++)
-			;
-		if (!vigil_glob_next(p, m, &i, &star, &lit, &c))
-			break;
-		k++;
-		if (star || !lit)
-			len = 0;	/* a run ends */
-		if (!lit)
+	/* the atoms: a run of stars, then a literal (maybe escaped) or a ? */
+	while (i < m) {
+		c = p[i];
+		if (c == '*') {
+			star = true;
+			i++;
 			continue;
+		}
+		k++;
+		if (star || c == '?')
+			len = 0;	/* a run ends */
+		star = false;
+		at = i++;
+		if (c == '?')
+			continue;
+		if (c == '\\' && i < m)
+			c = p[i++];
 		if (!len)
 			start = at;
 		if (nocase)
@@ -266,24 +245,31 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 		      const struct vigil_glob_info *gi, struct vigil_glob *g)
 {
 	u32 i = 0, k = 0, n = 0, nw, w, cls;
-	u8 lcls[256];	/* class - 1 of each literal byte (only those read) */
+	u16 cls_of[256];	/* the class of each byte */
 	u64 *star, *row, x;
-	bool st, lit;
+	bool st = false;
 	u8 c;
 
 	memcpy(g->bitmap, gi->bitmap, sizeof(g->bitmap));
 	nw = (gi->natoms + 63) / 64;
 	g->natoms = gi->natoms;
 	g->nwords = nw;
-	/* the literal bytes in order: their classes and the ranks */
+	/* class 0, then the literal bytes in order; and the ranks */
+	memset(cls_of, 0, sizeof(cls_of));
 	for (w = 0; w < 4; w++) {
 		g->rank[w] = n;
 		for (x = g->bitmap[w]; x; x &= x - 1)
-			lcls[w * 64 + __builtin_ctzll(x)] = n++;
+			cls_of[w * 64 + __builtin_ctzll(x)] = ++n;
 	}
 	g->nclass = n + 1;
 	star = g->data;
-	while (vigil_glob_next(p, m, &i, &st, &lit, &c) && k < gi->natoms) {
+	/* the atoms: a run of stars, then a literal (maybe escaped) or a ? */
+	while (i < m && k < gi->natoms) {
+		c = p[i++];
+		if (c == '*') {
+			st = true;
+			continue;
+		}
 		/* a '*' before atom k loops on state k */
 		if (st) {
 			if (k)
@@ -291,10 +277,13 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 			else
 				g->star0 = 1;
 		}
-		if (lit) {
+		st = false;
+		if (c != '?') {
+			if (c == '\\' && i < m)
+				c = p[i++];
 			if (nocase)
 				c = vigil_fold(c);
-			cls = 1 + lcls[c];
+			cls = cls_of[c];
 			row = g->data + (size_t)nw * (1 + cls);
 			row[k / 64] |= 1ULL << (k % 64);
 		} else {
@@ -305,7 +294,11 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 		}
 		k++;
 	}
-	/* vigil_glob_next() reports trailing stars when it runs out */
+	/* trailing stars: the last state loops */
+	while (i < m && p[i] == '*') {
+		st = true;
+		i++;
+	}
 	if (st) {
 		if (k)
 			star[(k - 1) / 64] |= 1ULL << ((k - 1) % 64);
