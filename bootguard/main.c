@@ -713,6 +713,9 @@ static int cmd_bless(void)
 		      "unreadable (%s)", err);
 		return 1;
 	}
+	/* a higher "tries" in the configuration applies from this bless */
+	if (cfg.tries > st.tries_max)
+		st.tries_max = cfg.tries;
 	ok = health(boot_id, reason, sizeof(reason));
 	out = calloc(1, sizeof(*out));
 	inst = calloc(1, sizeof(*inst));
