@@ -94,7 +94,7 @@ $(B)/vigil-bootguard: $(call objs,opt,$(BG_SRC))
 $(B)/san/vigil-bootguard: $(call objs,san,$(BG_SRC))
 	$(CC) $(CFLAGS_SAN) -o $@ $^ $(BG_LIBS)
 
-$(B)/san/bootguard/tests/%: bootguard/tests/%.c \
+$(B)/san/bootguard/tests/%: bootguard/tests/%.c bootguard/tests/testutil.h \
 		$(call objs,san,$(BG_NOMAIN)) $(BG_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BG_CFLAGS) -O1 $(SAN) -iquote bootguard -o $@ $< \

@@ -107,6 +107,28 @@ static int config_line(char *key, char *val, struct bg_config *cfg,
 	return 0;
 }
 
+/*
+ * Copy the next line of [*p, end) into @buf, NUL-terminated, and move *p
+ * past it.  Return: 1, 0 at the end, -EINVAL when too long or binary.
+ */
+static int next_line(const char **p, const char *end, char *buf,
+		     size_t size)
+{
+	const char *nl;
+	size_t n;
+
+	if (*p >= end)
+		return 0;
+	nl = memchr(*p, '\n', end - *p);
+	n = (nl ? nl : end) - *p;
+	if (n >= size || memchr(*p, '\0', n))
+		return -EINVAL;
+	memcpy(buf, *p, n);
+	buf[n] = '\0';
+	*p += n + 1;
+	return 1;
+}
+
 /**
  * bg_config_parse() - read bootguard.conf over the defaults in @cfg
  * @buf: the file's bytes
@@ -124,22 +146,18 @@ int bg_config_parse(const char *buf, size_t len, struct bg_config *cfg,
 	const char *p = buf, *end = buf + len;
 	unsigned int line = 0;
 	char tmp[1024];
+	int got;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p);
-		size_t n = (nl ? nl : end) - p;
+	while ((got = next_line(&p, end, tmp, sizeof(tmp)))) {
 		char *key, *val, *eq, *hash;
 		char why[200];
 
 		line++;
-		if (n >= sizeof(tmp) || memchr(p, '\0', n)) {
+		if (got < 0) {
 			snprintf(err, errsize, "line %u: too long or binary",
 				 line);
 			return -EINVAL;
 		}
-		memcpy(tmp, p, n);
-		tmp[n] = '\0';
-		p += n + 1;
 		hash = strchr(tmp, '#');
 		if (hash)
 			*hash = '\0';
@@ -524,22 +542,20 @@ int bg_decision_parse(const char *buf, size_t len, struct bg_decision *d,
 {
 	const char *p = buf, *end = buf + len;
 	char line[PATH_MAX + 32];
+	int got;
 
 	memset(d, 0, sizeof(*d));
-	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p);
-		size_t n = (nl ? nl : end) - p;
+	while ((got = next_line(&p, end, line, sizeof(line)))) {
 		char *eq;
 
-		if (n >= sizeof(line) || memchr(p, '\0', n)) {
+		if (got < 0) {
 			snprintf(err, errsize, "decision: line too long");
 			return -EINVAL;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p += n + 1;
 		eq = strchr(line, '=');
-		if (!eq || (*eq = '\0', dec_field(line, eq + 1, d))) {
+		if (eq)
+			*eq = '\0';
+		if (!eq || dec_field(line, eq + 1, d)) {
 			snprintf(err, errsize, "decision: bad line \"%.60s\"",
 				 line);
 			return -EINVAL;

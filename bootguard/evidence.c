@@ -93,6 +93,24 @@ static bool starts(const char *s, const char *end, const char *p)
 	return (size_t)(end - s) >= n && !memcmp(s, p, n);
 }
 
+/* 3 BUG, 2 panic, 1 Oops or GPF, 0 none; *hit: where the text starts */
+static int crash_rank(const char *s, const char *end, const char **hit)
+{
+	static const char *const marks[] = {
+		"BUG:", "Kernel panic - not syncing:", "Oops:",
+		"general protection fault",
+	};
+	static const int ranks[] = { 3, 2, 1, 1 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		*hit = find(s, end, marks[i]);
+		if (*hit)
+			return ranks[i];
+	}
+	return 0;
+}
+
 /**
  * bg_record_scan() - summarise a pstore record
  * @buf: its text
@@ -109,7 +127,7 @@ void bg_record_scan(const char *buf, size_t len, struct bg_record_scan *out)
 		const char *nl = memchr(p, '\n', end - p);
 		const char *le = nl ? nl : end;
 		const char *s = strip_prefix(p, le), *hit;
-		int rank = 0;
+		int rank;
 
 		p = nl ? nl + 1 : end;
 		if (starts(s, le, "Modules linked in:"))
@@ -118,13 +136,7 @@ void bg_record_scan(const char *buf, size_t len, struct bg_record_scan *out)
 			in_trace = false;
 			continue;
 		}
-		if ((hit = find(s, le, "BUG:")))
-			rank = 3;
-		else if ((hit = find(s, le, "Kernel panic - not syncing:")))
-			rank = 2;
-		else if ((hit = find(s, le, "Oops:")) ||
-			 (hit = find(s, le, "general protection fault")))
-			rank = 1;
+		rank = crash_rank(s, le, &hit);
 		if (rank) {
 			out->crash = true;
 			if (names_vigil(s, le))

@@ -214,23 +214,29 @@ static enum bg_state_status read_state(struct bg_state *st, char *err,
 	return ret ? BG_STATE_CORRUPT : BG_STATE_OK;
 }
 
-static int write_state(const struct bg_state *st)
+/* Replace @rdir/@name (under --root) with @buf, which is then freed. */
+static int write_in(const char *rdir, const char *name, char *buf,
+		    size_t len, bool durable)
 {
 	char dir[PATH_MAX];
-	size_t len;
-	char *buf;
 	int ret;
 
-	bg_rpath(dir, sizeof(dir), STATE_DIR);
-	ret = bg_mkdirs(dir);
-	if (ret)
-		return ret;
-	buf = bg_state_format(st, &len);
 	if (!buf)
 		return -ENOMEM;
-	ret = bg_write_atomic(dir, "state", buf, len);
+	bg_rpath(dir, sizeof(dir), "%s", rdir);
+	ret = bg_mkdirs(dir);
+	if (!ret)
+		ret = bg_write_replace(dir, name, buf, len, durable);
 	free(buf);
 	return ret;
+}
+
+static int write_state(const struct bg_state *st)
+{
+	size_t len = 0;
+	char *buf = bg_state_format(st, &len);
+
+	return write_in(STATE_DIR, "state", buf, len, true);
 }
 
 static void installed_dir(const struct bg_config *cfg, char *out, size_t size)
@@ -448,22 +454,11 @@ static int read_decision(struct bg_decision *dec)
 
 static int write_decision(const struct bg_decision *dec)
 {
-	char dir[PATH_MAX];
-	size_t len;
-	char *buf;
-	int ret;
+	size_t len = 0;
+	char *buf = bg_decision_format(dec, &len);
 
-	bg_rpath(dir, sizeof(dir), RUN_DIR);
-	ret = bg_mkdirs(dir);
-	if (ret)
-		return ret;
-	buf = bg_decision_format(dec, &len);
-	if (!buf)
-		return -ENOMEM;
 	/* /run is gone at the next boot anyway: atomic, not durable */
-	ret = bg_write_replace(dir, "decision", buf, len, false);
-	free(buf);
-	return ret;
+	return write_in(RUN_DIR, "decision", buf, len, false);
 }
 
 /*

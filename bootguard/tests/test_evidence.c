@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "evidence.h"
 #include "fsio.h"
 
@@ -124,22 +126,6 @@ static void test_scan_cases(void **unused)
 
 /* -- collecting from a fake root ------------------------------------------ */
 
-static char root[64];
-
-static int setup(void **unused)
-{
-	snprintf(root, sizeof(root), "/tmp/bg-evidence-XXXXXX");
-	assert_non_null(mkdtemp(root));
-	return 0;
-}
-
-static int teardown(void **unused)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd);
-}
 
 static void put(const char *rel, const char *fixture, time_t mtime)
 {
@@ -157,20 +143,6 @@ static void put(const char *rel, const char *fixture, time_t mtime)
 	assert_int_equal(bg_write_atomic(dir, slash + 1, buf, len), 0);
 	free(buf);
 	assert_int_equal(utime(path, &t), 0);
-}
-
-static unsigned int count_files(const char *dir)
-{
-	struct dirent *de;
-	unsigned int n = 0;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)))
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 static void test_collect(void **unused)
@@ -260,7 +232,7 @@ static void test_collect_bounded(void **unused)
 		if (i >= 2)
 			assert_string_equal(ev.source, "pstore");
 	}
-	assert_int_equal(count_files(evdir), BG_EVIDENCE_KEEP);
+	assert_int_equal(entries(evdir), BG_EVIDENCE_KEEP);
 }
 
 int main(void)

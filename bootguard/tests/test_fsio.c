@@ -18,24 +18,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "fsio.h"
 
-static char root[64];
-
-static int setup(void **unused)
-{
-	snprintf(root, sizeof(root), "/tmp/bg-fsio-XXXXXX");
-	assert_non_null(mkdtemp(root));
-	return 0;
-}
-
-static int teardown(void **unused)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd);
-}
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -50,20 +36,6 @@ static char *read_text(const char *path)
 
 	assert_int_equal(bg_read_file(path, 1 << 20, &buf, &len), 0);
 	return buf;
-}
-
-static unsigned int entries(const char *dir)
-{
-	struct dirent *de;
-	unsigned int n = 0;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)))
-		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	return n;
 }
 
 static void test_atomic_write(void **unused)
