@@ -222,9 +222,8 @@ static void describe_evidence(const struct bg_evidence *ev, char *buf,
 			 ev->file[0] ? ev->file : "(not saved)", ev->summary,
 			 ev->involves_vigil ? "involves" : "does not involve");
 	else
-		snprintf(buf, size, "no panic record (%s)",
-			 ev->summary[0] ? ev->summary :
-			 "hang, watchdog reset or power loss");
+		snprintf(buf, size, "%s", ev->summary[0] ? ev->summary :
+			 "no panic record: hang, watchdog reset or power loss");
 }
 
 /* The boot that charged the try never blessed it: record the failure. */
@@ -289,29 +288,54 @@ static void record_failure(const struct bg_start_in *in,
 		   st->tries_max, evtext);
 }
 
+/*
+ * Tier 2.  The reason counts the failed boots by evidence and quotes the
+ * most telling record: the newest naming vigil, else the newest record,
+ * else the newest failure.
+ */
 static void disable(const struct bg_start_in *in, struct bg_start_out *out)
 {
 	struct bg_state *st = &out->st;
-	const struct bg_failure *last = st->nfail ?
-		&st->fail[st->nfail - 1] : NULL;
+	const struct bg_failure *key = NULL;
+	unsigned int i, vigil = 0, other = 0, none = 0;
+	int score, best = 0;
 	char evtext[BG_TEXT_MAX + BG_FILE_MAX + 64] = "no failure recorded";
 
-	if (last)
-		describe_evidence(&last->ev, evtext, sizeof(evtext));
+	for (i = 0; i < st->nfail; i++) {
+		const struct bg_failure *f = &st->fail[i];
+		bool rec = !strcmp(f->ev.source, "pstore");
+
+		if (!f->counted)
+			continue;
+		score = rec ? 1 + f->ev.involves_vigil : 0;
+		if (score == 2)
+			vigil++;
+		else if (score == 1)
+			other++;
+		else
+			none++;
+		if (score >= best) {
+			key = f;
+			best = score;
+		}
+	}
+	if (key)
+		describe_evidence(&key->ev, evtext, sizeof(evtext));
 	st->disabled = true;
 	st->disabled_at = in->now;
-	st->disabled_failed_boots = bg_state_counted_failures(st);
+	st->disabled_failed_boots = vigil + other + none;
 	snprintf(st->disabled_reason, sizeof(st->disabled_reason),
-		 "%u failed boots in a row (tries=%u); last: %s",
-		 st->disabled_failed_boots, st->tries_max, evtext);
+		 "%u failed boots in a row (tries=%u: %u panicked in vigil, "
+		 "%u elsewhere, %u without a panic record); evidence: %s",
+		 st->disabled_failed_boots, st->tries_max, vigil, other, none,
+		 evtext);
 	bg_text_copy(st->disabled_reason, sizeof(st->disabled_reason),
 		     st->disabled_reason);
 	out->write = true;
 	bg_msg_add(&out->msgs, BG_MSG_DISABLED, BG_ERR,
-		   "vigil sensor disabled: boot-start registration cleared "
-		   "after %u failed boots in a row; the host boots without "
-		   "it until \"vigil-bootguard reset\". Last failure: %s",
-		   st->disabled_failed_boots, evtext);
+		   "vigil sensor disabled: boot-start registration cleared; "
+		   "the host boots without it until \"vigil-bootguard "
+		   "reset\". Why: %s", st->disabled_reason);
 	set_reason(out, "disabled: %s", st->disabled_reason);
 }
 

@@ -15,7 +15,7 @@
 #define BG_STATE_VERSION	1
 #define BG_DIGEST_LEN		64	/* SHA-256, lower-case hex */
 #define BG_BOOT_ID_LEN		36	/* 8-4-4-4-12 hex */
-#define BG_TEXT_MAX		256	/* reasons and summaries, with NUL */
+#define BG_TEXT_MAX		512	/* reasons and summaries, with NUL */
 #define BG_FILE_MAX		128	/* evidence file names, with NUL */
 #define BG_MAX_FAILURES		16	/* newest kept */
 #define BG_MAX_QUARANTINE	16	/* newest kept */

@@ -211,7 +211,8 @@ run t2-b3 0 start --no-load		# 0 left
 json t2-b3-tries "j['tries_left']" 0
 boot
 run t2-b4 0 start --no-load		# disabled
-expect t2-b4 err "vigil sensor disabled: boot-start registration cleared after 3 failed boots"
+expect t2-b4 err "vigil sensor disabled: boot-start registration cleared"
+expect t2-b4 err "3 failed boots in a row (tries=3: 1 panicked in vigil, 0 elsewhere, 2 without a panic record); evidence: panic record .*BUG: kernel NULL pointer dereference.*(involves vigil)"
 expect t2-b4 out "not-loaded: disabled: 3 failed boots in a row"
 json t2-state "j['state']" disabled
 json t2-failed "j['disabled']['failed_boots']" 3
