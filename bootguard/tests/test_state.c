@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "decide.h"
+#include "evidence.h"
 #include "state.h"
 
 #define BOOT_A	"0a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f9"
@@ -317,6 +318,83 @@ static void test_helpers(void **unused)
 	bg_sha256_hex("", 0, (char[65]){ 0 });
 }
 
+/*
+ * Random edits of a valid file, re-checksummed so that the parser itself
+ * is tested: never a crash (ASan/UBSan watch), and whatever it accepts
+ * formats back to a file it accepts again, identically.  The other text
+ * parsers get random bytes.
+ */
+static void test_random_edits(void **unused)
+{
+	static const char alphabet[] = "0123456789abcdef-= \n#xnoe";
+	struct bg_state a, b, c;
+	char err[256], sum[BG_DIGEST_LEN + 1], *buf, *m, *f1, *f2;
+	size_t len, body, n, l1, l2;
+	unsigned int iter, k, accepted = 0;
+
+	srand(4);
+	full_state(&a);
+	buf = format(&a, &len);
+	body = len - (sizeof("checksum=") - 1 + BG_DIGEST_LEN + 1);
+	m = malloc(body + 128);
+	for (iter = 0; iter < 20000; iter++) {
+		memcpy(m, buf, body);
+		n = body;
+		for (k = 0; k <= (unsigned int)rand() % 3; k++) {
+			size_t at = rand() % n;
+			char ch = alphabet[rand() % (sizeof(alphabet) - 1)];
+
+			switch (rand() % 3) {
+			case 0:
+				m[at] = ch;
+				break;
+			case 1:
+				memmove(m + at, m + at + 1, n - at - 1);
+				n--;
+				break;
+			default:
+				memmove(m + at + 1, m + at, n - at);
+				m[at] = ch;
+				n++;
+			}
+		}
+		bg_sha256_hex(m, n, sum);
+		n += sprintf(m + n, "checksum=%s\n", sum);
+		if (parse(m, n, &b, err))
+			continue;
+		accepted++;
+		f1 = format(&b, &l1);
+		assert_int_equal(parse(f1, l1, &c, err), 0);
+		f2 = format(&c, &l2);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(f1, f2, l1);
+		free(f1);
+		free(f2);
+	}
+	/* some edits (in free text, numbers) are still valid files */
+	assert_true(accepted > 100);
+	assert_true(accepted < 20000);
+	free(m);
+	free(buf);
+
+	for (iter = 0; iter < 2000; iter++) {
+		char junk[300];
+		struct bg_config cfg;
+		struct bg_decision d;
+		struct bg_record_scan r;
+
+		n = rand() % sizeof(junk);
+		for (k = 0; k < n; k++)
+			junk[k] = rand() % 4 ? alphabet[rand() % 24] : rand();
+		bg_config_init(&cfg);
+		bg_config_parse(junk, n, &cfg, err, sizeof(err));
+		assert_true(cfg.tries >= 1 && cfg.tries <= BG_TRIES_MAX);
+		bg_decision_parse(junk, n, &d, err, sizeof(err));
+		bg_record_scan(junk, n, &r);
+		parse(junk, n, &b, err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_checksum_and_framing),
 		cmocka_unit_test(test_bounded_lists),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_random_edits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
