@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -114,6 +116,25 @@ static void crash_point(const char *name)
 		fprintf(stderr, "vigil-bootguard: crash point %s\n", name);
 		_exit(137);
 	}
+}
+
+/*
+ * start, bless and reset read, decide and write the state: one at a time
+ * (an operator's reset during bless).  Without a writable state folder
+ * there is nothing to protect, so no lock is no error.
+ */
+static void lock_state(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 8];
+	int fd;
+
+	bg_rpath(dir, sizeof(dir), BG_STATE_DIR);
+	if (bg_mkdirs(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);	/* held until exit */
 }
 
 /* -- inputs ------------------------------------------------------------ */
@@ -866,6 +887,9 @@ int main(int argc, char **argv)
 	use_journal = !*root;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	if (!strcmp(cmd, "start") || !strcmp(cmd, "bless") ||
+	    !strcmp(cmd, "reset"))
+		lock_state();
 	if (!strcmp(cmd, "start"))
 		return cmd_start(flag);
 	if (!strcmp(cmd, "check"))
