@@ -13,8 +13,10 @@
 #
 # Usage: bootguard/tests/cli.sh     last line: "N passed, N failed"
 # Uses build/vigil-bootguard (or $VIGIL_BOOTGUARD), python3 for JSON.
+# "COND && ok || bad": ok and bad always succeed
+# shellcheck disable=SC2015
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 BG=${VIGIL_BOOTGUARD:-build/vigil-bootguard}
 T=$(pwd)/build/tmp/bootguard-cli

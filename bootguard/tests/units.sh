@@ -10,8 +10,10 @@
 # contract fixes, and the sysctl keys against this kernel's /proc/sys.
 #
 # Usage: bootguard/tests/units.sh     last line: "N passed, N failed"
+# "COND && ok || bad": ok and bad always succeed
+# shellcheck disable=SC2015
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
 BG=${VIGIL_BOOTGUARD:-build/vigil-bootguard}
 T=$(pwd)/build/tmp/bootguard-units
