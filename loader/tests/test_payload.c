@@ -315,6 +315,60 @@ static void test_rule_strings(void **state)
 	check_b(&b, VIGIL_E_RULE, AT_RULE, 0, 32);
 }
 
+/*
+ * A NUL byte anywhere in a string is found, whichever 64-byte block of
+ * the string table it falls in (validation keeps a map of the blocks
+ * that hold one); NULs in bytes no reference uses, next to the string and
+ * in the blocks it shares, are allowed.  Also for a pattern.
+ */
+static void test_nul_anywhere(void **state)
+{
+	char big[VIGIL_MAX_TAGS_LEN];
+	struct tu_payload b;
+	size_t len, at, v0;
+	u32 i, n;
+	u8 *p;
+
+	memset(big, 'a', sizeof(big));
+	rich(&b);
+	tu_str(&b, big, 100);		/* unused, before */
+	b.rules[0].tags = tu_str(&b, big, sizeof(big));
+	tu_str(&b, big, 100);		/* unused, after */
+	tu_rule(&b, 40, VIGIL_EV_EXEC, "pattern");
+	tu_pred_str(&b, VIGIL_EXEC_argv, VIGIL_OP_CONTAINS, 0,
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+		    NULL);
+	p = tu_build(&b, &len);
+	check(p, len, VIGIL_E_OK, 0);
+	at = tu_strtab_off(p) + le32_to_cpu(tu_prule(p, 0)->tags.off);
+	for (n = 0; n < 2; n++) {
+		/* n = 1: with NULs in the unused bytes around the string */
+		for (i = 1; n && i <= 100; i++) {
+			p[at - i] = '\0';
+			p[at + sizeof(big) - 1 + i] = '\0';
+		}
+		check(p, len, VIGIL_E_OK, 0);
+		for (i = 0; i < sizeof(big); i++) {
+			p[at + i] = '\0';
+			check(p, len, VIGIL_E_RULE, tu_rule_off(p, 0) + 32);
+			p[at + i] = 'a';
+		}
+	}
+	v0 = tu_value_off(p, b.nvalues - 1);
+	at = tu_strtab_off(p) + le32_to_cpu(tu_pvalue(p, b.nvalues - 1)->str.off);
+	n = le32_to_cpu(tu_pvalue(p, b.nvalues - 1)->str.len);
+	for (i = 0; i < n; i++) {
+		u8 c = p[at + i];
+
+		p[at + i] = '\0';
+		check(p, len, VIGIL_E_VALUE, v0 + 8);
+		p[at + i] = c;
+	}
+	check(p, len, VIGIL_E_OK, 0);
+	free(p);
+	tu_free(&b);
+}
+
 /* node ranges: count caps, contiguity, coverage */
 static void test_node_ranges(void **state)
 {
@@ -828,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_max_rules_and_dups),
 		cmocka_unit_test(test_rule_fields),
 		cmocka_unit_test(test_rule_strings),
+		cmocka_unit_test(test_nul_anywhere),
 		cmocka_unit_test(test_node_ranges),
 		cmocka_unit_test(test_node_fields),
 		cmocka_unit_test(test_op_type_table),
