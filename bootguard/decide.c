@@ -247,7 +247,7 @@ static void record_failure(const struct bg_start_in *in,
 		strcpy(f.ev.summary,
 		       "no panic record: hang, watchdog reset or power loss");
 	}
-	if (strcmp(f.ev.source, "pstore"))
+	if (strcmp(f.ev.source, "pstore") && strcmp(f.ev.source, "health"))
 		strcpy(f.ev.source, "none");
 	/* only a panic record that does not name vigil proves it innocent */
 	unrelated = !strcmp(f.ev.source, "pstore") && !f.ev.involves_vigil;
@@ -290,14 +290,14 @@ static void record_failure(const struct bg_start_in *in,
 
 /*
  * Tier 2.  The reason counts the failed boots by evidence and quotes the
- * most telling record: the newest naming vigil, else the newest record,
- * else the newest failure.
+ * most telling one: the newest panic record naming vigil, else the newest
+ * record, else the newest failed health check, else the newest failure.
  */
 static void disable(const struct bg_start_in *in, struct bg_start_out *out)
 {
 	struct bg_state *st = &out->st;
 	const struct bg_failure *key = NULL;
-	unsigned int i, vigil = 0, other = 0, none = 0;
+	unsigned int i, vigil = 0, other = 0, health = 0, none = 0;
 	int score, best = 0;
 	char evtext[BG_TEXT_MAX + BG_FILE_MAX + 64] = "no failure recorded";
 
@@ -307,13 +307,17 @@ static void disable(const struct bg_start_in *in, struct bg_start_out *out)
 
 		if (!f->counted)
 			continue;
-		score = rec ? 1 + f->ev.involves_vigil : 0;
-		if (score == 2)
+		score = rec ? 2 + f->ev.involves_vigil : 0;
+		if (!strcmp(f->ev.source, "health")) {
+			score = 1;
+			health++;
+		} else if (score == 3) {
 			vigil++;
-		else if (score == 1)
+		} else if (score == 2) {
 			other++;
-		else
+		} else {
 			none++;
+		}
 		if (score >= best) {
 			key = f;
 			best = score;
@@ -323,12 +327,12 @@ static void disable(const struct bg_start_in *in, struct bg_start_out *out)
 		describe_evidence(&key->ev, evtext, sizeof(evtext));
 	st->disabled = true;
 	st->disabled_at = in->now;
-	st->disabled_failed_boots = vigil + other + none;
+	st->disabled_failed_boots = vigil + other + health + none;
 	snprintf(st->disabled_reason, sizeof(st->disabled_reason),
 		 "%u failed boots in a row (tries=%u: %u panicked in vigil, "
-		 "%u elsewhere, %u without a panic record); evidence: %s",
-		 st->disabled_failed_boots, st->tries_max, vigil, other, none,
-		 evtext);
+		 "%u elsewhere, %u failed the health check, %u without a "
+		 "panic record); evidence: %s", st->disabled_failed_boots,
+		 st->tries_max, vigil, other, health, none, evtext);
 	bg_text_copy(st->disabled_reason, sizeof(st->disabled_reason),
 		     st->disabled_reason);
 	out->write = true;

@@ -505,6 +505,42 @@ static bool health(const char *boot_id, char *reason, size_t size)
 	return bg_health(have ? &dec : NULL, boot_id, &s, reason, size);
 }
 
+/*
+ * A failed health check leaves "<boot id> <reason>" in the state folder's
+ * "health" file, so that the next start can say why this boot was not
+ * blessed when it left no panic record.
+ */
+static void write_health_note(const char *boot_id, const char *reason)
+{
+	char *buf = NULL;
+	int n;
+
+	n = asprintf(&buf, "%s %s\n", boot_id, reason);
+	if (n < 0)
+		return;
+	for (char *c = buf + BG_BOOT_ID_LEN + 1; *c && c[1]; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
+	write_in(STATE_DIR, "health", buf, n, true);
+}
+
+/* The failed boot's health note, as evidence when there is no record. */
+static void read_health_note(const char *boot_id, struct bg_evidence *ev)
+{
+	char path[PATH_MAX], line[BG_TEXT_MAX + BG_BOOT_ID_LEN + 2];
+
+	bg_rpath(path, sizeof(path), STATE_DIR "/health");
+	if (bg_read_line(path, line, sizeof(line)) ||
+	    strncmp(line, boot_id, BG_BOOT_ID_LEN) ||
+	    line[BG_BOOT_ID_LEN] != ' ')
+		return;
+	strcpy(ev->source, "health");
+	snprintf(ev->summary, sizeof(ev->summary),
+		 "no panic record; the health check failed: %s",
+		 line + BG_BOOT_ID_LEN + 1);
+	ev->involves_vigil = true;
+}
+
 /* -- commands ---------------------------------------------------------- */
 
 static int cmd_start(bool no_load)
@@ -583,6 +619,8 @@ static int cmd_start(bool no_load)
 		if (ret)
 			emitf(BG_MSG_STATE, BG_WARNING, "saving the panic "
 			      "record: %s", strerror(-ret));
+		if (!strcmp(ev.source, "none"))
+			read_health_note(st->charge_boot_id, &ev);
 		in.ev = &ev;
 	}
 
@@ -699,6 +737,7 @@ static int cmd_check(void)
 		return 0;
 	}
 	emitf(NULL, BG_ERR, "check: unhealthy: %s", reason);
+	write_health_note(boot_id, reason);
 	return 1;
 }
 

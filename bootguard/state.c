@@ -463,8 +463,10 @@ static int parse_failure(struct bg_parser *ps, char *v, struct bg_state *st)
 	    parse_bool(ps, "failure counted", word(&v), &f.counted))
 		return -EINVAL;
 	src = word(&v);
-	if (!src || (strcmp(src, "pstore") && strcmp(src, "none")))
-		return perr(ps, "failure: evidence source is pstore or none");
+	if (!src || (strcmp(src, "pstore") && strcmp(src, "health") &&
+		     strcmp(src, "none")))
+		return perr(ps, "failure: evidence source is pstore, health "
+			    "or none");
 	strcpy(f.ev.source, src);
 	if (parse_bool(ps, "involves_vigil", word(&v), &f.ev.involves_vigil))
 		return -EINVAL;

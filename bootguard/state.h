@@ -35,7 +35,8 @@ enum bg_set {
 
 /**
  * struct bg_evidence - what is known about why a boot failed
- * @source: "pstore" (a panic record was found) or "none"
+ * @source: "pstore" (a panic record was found), "health" (no record, but
+ *	the boot's health check failed) or "none"
  * @file: the saved record's name under evidence/, "" when none
  * @summary: the panic, BUG or Oops line, or why there is none
  * @involves_vigil: the record's panic text or call trace names vigil

@@ -214,7 +214,7 @@ json t2-b3-tries "j['tries_left']" 0
 boot
 run t2-b4 0 start --no-load		# disabled
 expect t2-b4 err "vigil sensor disabled: boot-start registration cleared"
-expect t2-b4 err "3 failed boots in a row (tries=3: 1 panicked in vigil, 0 elsewhere, 2 without a panic record); evidence: panic record .*BUG: kernel NULL pointer dereference.*(involves vigil)"
+expect t2-b4 err "3 failed boots in a row (tries=3: 1 panicked in vigil, 0 elsewhere, 0 failed the health check, 2 without a panic record); evidence: panic record .*BUG: kernel NULL pointer dereference.*(involves vigil)"
 expect t2-b4 out "not-loaded: disabled: 3 failed boots in a row"
 json t2-state "j['state']" disabled
 json t2-failed "j['disabled']['failed_boots']" 3
@@ -331,6 +331,18 @@ expect rofs out "not-loaded: state not writable"
 cmp -s "$S/state" "$T/state.before" && ok || bad "state changed on a failed write"
 run rofs-check 0 check
 rmdir "$S/.state.tmp"
+
+# -- 8b: an unhealthy boot without a panic record: the health check's reason --
+boot
+run hc-start 0 start --no-load
+sensor 3 2
+run hc-check 1 check
+boot
+run hc-next 0 start --no-load
+expect hc-next err "the health check failed: the sensor rejected 2 channel(s)"
+json hc-src "j['failures'][-1]['evidence']['source']" health
+sensor 3
+run hc-bless 0 bless
 
 # -- 9: a lower tries in the configuration applies at once ----------------------
 printf 'tries = 1\n' >"$R/etc/vigil/bootguard.conf"

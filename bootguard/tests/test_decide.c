@@ -298,7 +298,8 @@ static void test_tier1_then_tier2(void **unused)
 	assert_non_null(strstr(h.st.disabled_reason, "3 failed boots"));
 	/* the record naming vigil is quoted, though the last boot had none */
 	assert_non_null(strstr(h.st.disabled_reason, "1 panicked in vigil, "
-			       "0 elsewhere, 2 without a panic record"));
+			       "0 elsewhere, 0 failed the health check, 2 "
+			       "without a panic record"));
 	assert_non_null(strstr(h.st.disabled_reason,
 			       "BUG: kernel NULL pointer dereference"));
 	assert_true(has_msg(&o->msgs, BG_MSG_DISABLED, "(involves vigil)"));
