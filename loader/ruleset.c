@@ -7,8 +7,9 @@
  * pass over the rules checks each rule's nodes and values (the matcher
  * interprets them in place, so nothing it will follow is left unchecked,
  * validated payload or not), builds the prepared forms of contains and
- * glob values into the pool and derives the rule's anchors.  Last, the
- * surviving anchors get their grams and go into the prefilter, and a
+ * glob values into the pool and derives the rule's anchors; those that
+ * survive the rule get their grams at once.  Last, the keys go into the
+ * prefilter, and a
  * counting sort fills the per-type lists.  Building is all or nothing: on
  * any failure everything allocated so far is freed.
  */
@@ -58,8 +59,8 @@ struct vr_lit {
 };
 
 /*
- * One anchor of one rule, while compiling: a vr_lit and its tag.  Twelve
- * bytes, turned in place into the prefilter's eight-byte entries.
+ * One anchor of the rule being compiled: a vr_lit and its tag.  Those
+ * that survive the rule become prefilter entries (vr_key()).
  */
 struct vr_anchor {
 	u32 v;
@@ -78,8 +79,10 @@ struct vr_build {
 	size_t pool_size;	/* bound from vr_pool_bound() or validation */
 	bool pool_sized;	/* pool_size came from validation */
 	size_t pool_used;
-	struct vr_anchor *anchors;
+	struct vr_anchor *anchors;	/* the current rule's */
 	u32 nanchors;
+	struct vigil_pf_ent *ents;	/* every rule's, keyed */
+	u32 nents;
 	struct vr_aset aset[VIGIL_MAX_EXPR_DEPTH + 1];
 	struct vr_lit lit[VIGIL_MAX_PRED_VALUES];
 	u8 unesc[VIGIL_MAX_PATTERN_LEN];
@@ -252,17 +255,20 @@ static void vr_push_anchor(struct vr_build *b, u32 rule, u16 fk, u32 k)
 	a->rule = rule;
 }
 
-/* Turn a literal anchor into its key. */
-static void vr_key(struct vr_build *b, struct vr_anchor *a)
+/* Key an anchor that survived its rule: a prefilter entry. */
+static void vr_key(struct vr_build *b, const struct vr_anchor *a)
 {
+	struct vigil_pf_ent *e = &b->ents[b->nents++];
 	bool wide;
 
-	if (!a->len)
-		return;
-	a->v = vigil_pf_gram(b->src.strtab + a->v, a->len, &wide);
-	a->len = 0;
-	if (wide)
-		a->fk |= VIGIL_PF_WIDE;
+	e->key = a->v;
+	e->fk = a->fk;
+	e->rule = a->rule;
+	if (a->len) {
+		e->key = vigil_pf_gram(b->src.strtab + a->v, a->len, &wide);
+		if (wide)
+			e->fk |= VIGIL_PF_WIDE;
+	}
 }
 
 /* The anchor set of one predicate (its keys are in b->lit). */
@@ -387,7 +393,6 @@ static int vr_rule(struct vr_build *b, u32 r)
 	const struct vigil_rule_rec *rec = &b->src.rules[r];
 	struct vr_rule *rule = &b->rs->rules[r];
 	u32 first = le32_to_cpu(rec->expr_first), cnt, depth = 0, i, argc;
-	u32 astart = b->nanchors;
 	u16 type = le16_to_cpu(rec->event_type);
 	int ret;
 
@@ -403,6 +408,7 @@ static int vr_rule(struct vr_build *b, u32 r)
 	rule->type = type;
 	rule->node = first;
 	rule->nnodes = cnt;
+	b->nanchors = 0;
 	for (i = 0; i < cnt; i++) {
 		const struct vigil_node_rec *nd = &b->src.nodes[first + i];
 
@@ -434,13 +440,11 @@ static int vr_rule(struct vr_build *b, u32 r)
 	if (depth != 1)
 		return vr_bad(b, VIGIL_E_EXPR, r, cnt - 1,
 			      "does not leave one value");
-	if (!b->aset[0].ok) {
-		b->nanchors = astart;
+	if (!b->aset[0].ok)
 		return 0;
-	}
 	rule->anchored = 1;
 	/* the anchors that survive get their grams while this rule is hot */
-	for (i = astart; i < b->nanchors; i++)
+	for (i = 0; i < b->nanchors; i++)
 		vr_key(b, &b->anchors[i]);
 	return 0;
 }
@@ -473,36 +477,22 @@ static void vr_lists(struct vigil_ruleset *rs)
 	}
 }
 
-/*
- * The prefilter, and per type the fields that have keys.  The anchors,
- * all keys by now (vr_rule()), are turned in place into the smaller
- * struct vigil_pf_ent (entry i lies below anchor i, which is read first).
- */
+/* The prefilter, and per type the fields that have keys. */
 static int vr_index(struct vr_build *b)
 {
 	struct vigil_ruleset *rs = b->rs;
-	struct vigil_pf_ent *ents = (void *)b->anchors;
-	struct vigil_pf_ent e;
-	struct vr_anchor a;
 	u32 i, t, f;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(e) > sizeof(a));
-	for (i = 0; i < b->nanchors; i++) {
-		memcpy(&a, &b->anchors[i], sizeof(a));
-		vr_key(b, &a);
-		e.fk = a.fk;
-		e.rule = a.rule;
-		e.key = a.v;
-		t = (e.fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
-		f = e.fk % VIGIL_MAX_FIELDS;
+	for (i = 0; i < b->nents; i++) {
+		t = (b->ents[i].fk & ~VIGIL_PF_WIDE) / VIGIL_MAX_FIELDS;
+		f = b->ents[i].fk % VIGIL_MAX_FIELDS;
 		if (vr_is_str(b->desc[t]->fields[f].type))
 			rs->types[t].strmask |= 1U << f;
 		else
 			rs->types[t].nummask |= 1U << f;
-		memcpy(&ents[i], &e, sizeof(e));
 	}
-	ret = vigil_pf_build(&rs->pf, ents, b->nanchors);
+	ret = vigil_pf_build(&rs->pf, b->ents, b->nents);
 	if (ret)
 		return ret;
 	rs->mem += rs->pf.size;
@@ -546,7 +536,8 @@ static int vr_parse(struct vr_build *b, const u8 *p, size_t len)
 /*
  * The rule set and the arrays whose sizes the header gives: per rule, the
  * per-type lists (two entries a rule), the prepared forms' offsets (one a
- * value); and the anchors (at most one a value) while compiling.
+ * value); and, while compiling, a rule's anchors and everyone's keys (at
+ * most one each a value).
  */
 static int vr_alloc_all(struct vr_build *b)
 {
@@ -572,9 +563,14 @@ static int vr_alloc_all(struct vr_build *b)
 	rs->rules = (struct vr_rule *)core;
 	rs->order = (u32 *)(rs->rules + src->nrules);
 	rs->prep = rs->order + 2 * (size_t)src->nrules;
+	/* a rule's anchors, at most one a value; then the keyed ones */
 	b->anchors = vigil_compile_alloc_uninit((size_t)(src->nvalues ?: 1) *
 						sizeof(*b->anchors));
 	if (!b->anchors)
+		return -ENOMEM;
+	b->ents = vigil_compile_alloc_uninit((size_t)(src->nvalues ?: 1) *
+					     sizeof(*b->ents));
+	if (!b->ents)
 		return -ENOMEM;
 	if (!b->pool_sized)
 		vr_pool_bound(b);
@@ -668,6 +664,7 @@ int vigil_ruleset_build(const u8 *p, size_t len,
 	else
 		*out = b->rs;
 	vigil_free(b->anchors);
+	vigil_free(b->ents);
 	vigil_free(b);
 	return ret;
 }
