@@ -429,5 +429,31 @@ json cr-bless-commit-lkg "j['sets']['last_known_good']['channels']" \
 	"['kernel-modules.vch', 'suspicious-exec.vch']"
 [ -e "$S/lkg.new" ] && bad "bless-commit: lkg.new left" || ok
 
+# -- 11: loading for real, under the fake root ---------------------------------
+# (Safe: libkmod looks in $R/lib/modules, which holds no module, and the
+# built-in sensor's sysfs files are plain files under $R.)
+boot
+run load-reset 0 reset
+run nomod 0 start			# no --no-load: libkmod finds nothing
+expect nomod err "module not found"
+expect nomod out "not-loaded: module not found"
+json nomod-tries "j['tries_left']" 3
+json nomod-charge "j['this_boot']['decision']" not-loaded
+expect nomod "$S/state" "^charge=none"
+run nomod-check 0 check
+boot
+mkdir -p "$R/sys/kernel/vigil/channels" "$R/sys/module/vigil/parameters"
+echo 0 >"$R/sys/kernel/vigil/armed"
+: >"$R/sys/module/vigil/parameters/channels_dir"
+run built-in 0 start			# a built-in sensor: armed through sysfs
+expect built-in out "start: loaded: "
+expect built-in "$R/sys/kernel/vigil/armed" "^1$"
+expect built-in "$R/sys/module/vigil/parameters/channels_dir" \
+	"^/var/lib/vigil/bootguard/lkg$"
+run built-in-again 0 start		# armed already: nothing written
+expect built-in-again out "already ran this boot"
+sensor "$(grep -c . "$S/lkg/MANIFEST")"
+run built-in-bless 0 bless
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
