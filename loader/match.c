@@ -313,6 +313,8 @@ int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 	}
 	if (c.overflow)
 		return vr_run_all(rs, ty, ev, fn, ctx);
+	if (!c.n && !ty->na)
+		return 0;	/* the common case: nothing to evaluate */
 	return vr_run_cands(rs, ty, &c, ev, fn, ctx);
 }
 

@@ -46,6 +46,17 @@ static inline u32 pf_hash(u32 key, u16 fk)
 	return (key ^ (fk * PF_SALT)) * PF_MUL;
 }
 
+/* 'A'..'Z' folded to lower case in all eight bytes of @g at once */
+static inline u64 pf_fold8(u64 g)
+{
+	/* bit 7 of t + c is set iff c >= x */
+	u64 t = g & 0x7f7f7f7f7f7f7f7fULL;
+	u64 upper = ((t + 0x3f3f3f3f3f3f3f3fULL) ^
+		     (t + 0x2525252525252525ULL)) & ~g & 0x8080808080808080ULL;
+
+	return g | upper >> 2;
+}
+
 /* The key of a wide gram: 8 folded bytes, first in the low bits. */
 static inline u32 pf_key8(u64 g)
 {
@@ -70,7 +81,7 @@ u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide)
 	u32 w = len >= VIGIL_GRAM_WIDE ? VIGIL_GRAM_WIDE : VIGIL_GRAM_LEN;
 	u32 i, n, score = 0, key, best, at, from;
 	const u8 *q;
-	u64 g, t, upper;
+	u64 g;
 
 	/* the end of a literal tells rules apart best: look at its last bytes */
 	from = len > PF_LOOK ? len - PF_LOOK : 0;
@@ -93,11 +104,7 @@ u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide)
 	g = get_unaligned_le32(lit + at);
 	if (w == VIGIL_GRAM_WIDE)
 		g |= (u64)get_unaligned_le32(lit + at + 4) << 32;
-	/* fold 'A'..'Z' in all bytes at once: bit 7 of t + c set iff c >= x */
-	t = g & 0x7f7f7f7f7f7f7f7fULL;
-	upper = ((t + 0x3f3f3f3f3f3f3f3fULL) ^ (t + 0x2525252525252525ULL)) &
-		~g & 0x8080808080808080ULL;
-	g |= upper >> 2;
+	g = pf_fold8(g);
 	*wide = w == VIGIL_GRAM_WIDE;
 	return *wide ? pf_key8(g) : (u32)g;
 }
@@ -169,6 +176,10 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 				    ents[i + PF_AHEAD].fk);
 			__builtin_prefetch(&pf->tab[h >> (32 - pf->tbits)], 1);
 		}
+		if (e->fk & VIGIL_PF_WIDE)
+			pf->wide |= 1ULL << (e->fk & 63);
+		else
+			pf->narrow |= 1ULL << (e->fk & 63);
 		h = pf_hash(e->key, e->fk);
 		pf->bitmap[h >> (38 - pf->bbits)] |=
 			1ULL << ((h >> (32 - pf->bbits)) & 63);
@@ -225,32 +236,46 @@ static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
  * @n: its length
  * @c: candidates, added to; the scan stops when it overflows
  *
- * Time linear in @n: two bit tests a byte (narrow and wide gram ending
- * there), a probe of a short cluster of the table when a bit is set.
+ * Time linear in @n: for each width of key the field has (@pf->narrow,
+ * @pf->wide), a window read whole and folded and a bit test at each
+ * position, a probe of a short cluster of the table when a bit is set.
  */
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		       struct vigil_cands *c)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
-	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, g4, k8, h, i;
-	u64 g = 0;
+	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, key, h, i;
+	const u64 *bm = pf->bitmap;
+	u32 sh = 32 - pf->bbits;
 
-	if (!pf->bitmap)
+	if (!bm)
 		return;
-	for (i = 0; i < n && !c->overflow; i++) {
-		g = (g >> 8) | (u64)vigil_fold(s[i]) << 56;
-		if (i + 1 < VIGIL_GRAM_LEN)
-			continue;
-		g4 = g >> 32;
-		h = (g4 ^ salt) * PF_MUL;
-		if (pf_maybe(pf, h))
-			pf_probe(pf, h, g4, fk, c);
-		if (i + 1 < VIGIL_GRAM_WIDE)
-			continue;
-		k8 = pf_key8(g);
-		h = (k8 ^ wsalt) * PF_MUL;
-		if (pf_maybe(pf, h))
-			pf_probe(pf, h, k8, wfk, c);
+	/* each window is read whole: the field's bytes, never beyond */
+	if ((pf->narrow >> (fk & 63)) & 1) {
+		for (i = VIGIL_GRAM_LEN; i <= n; i++) {
+			key = (u32)pf_fold8(get_unaligned_le32(s + i -
+							       VIGIL_GRAM_LEN));
+			h = (key ^ salt) * PF_MUL;
+			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
+				continue;
+			pf_probe(pf, h, key, fk, c);
+			if (c->overflow)
+				return;
+		}
+	}
+	if ((pf->wide >> (wfk & 63)) & 1) {
+		for (i = VIGIL_GRAM_WIDE; i <= n; i++) {
+			const u8 *w = s + i - VIGIL_GRAM_WIDE;
+
+			key = pf_key8(pf_fold8(get_unaligned_le32(w) |
+					       (u64)get_unaligned_le32(w + 4) << 32));
+			h = (key ^ wsalt) * PF_MUL;
+			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
+				continue;
+			pf_probe(pf, h, key, wfk, c);
+			if (c->overflow)
+				return;
+		}
 	}
 }
 

@@ -69,6 +69,9 @@ struct vigil_pf_ent {
  * @tbits: log2 of the table size
  * @bbits: log2 of the bitmap size in bits
  * @size: bytes of the allocation
+ * @narrow: bit (fk % 64) for the tag fk of each narrow key: a scan skips
+ *	the narrow windows of a field whose bit is clear
+ * @wide: likewise for the wide keys
  */
 struct vigil_pf {
 	struct vigil_pf_ent *tab;
@@ -76,6 +79,8 @@ struct vigil_pf {
 	u32 tbits;
 	u32 bbits;
 	size_t size;
+	u64 narrow;
+	u64 wide;
 };
 
 /**
