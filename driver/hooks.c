@@ -26,9 +26,16 @@
  *				unix names get a leading '@'),
  *				init_module/finit_module (finit_module: d_path
  *				of the file), ptrace PTRACE_ATTACH/SEIZE
- *	raw_syscalls/sys_exit	credential changes: setuid, setgid,
- *				setreuid, setregid, setresuid, setresgid that
- *				succeeded and changed uid, euid or gid
+ *				credential changes: setuid, setgid, setreuid,
+ *				setregid, setresuid, setresgid that changed
+ *				uid, euid or gid: the credentials before the
+ *				call are kept at its sys_enter and compared at
+ *				the task's next sys_enter (or its exit), so
+ *				the event comes when the task next makes a
+ *				system call.  A call that fails changes
+ *				nothing, so this reports the same calls as
+ *				a check at sys_exit would, without a probe on
+ *				the return of every system call.
  *
  * Probes run with preemption disabled.  User memory is read only with
  * copy_from_user_nofault(): a string on a page that is not resident is
@@ -59,7 +66,9 @@
 #include <linux/uaccess.h>
 #include <linux/un.h>
 #include <asm/syscall.h>
+#include <asm/unaligned.h>
 #include <asm/unistd.h>
+#include <asm/word-at-a-time.h>
 
 #include "sensor.h"
 
@@ -109,15 +118,55 @@ static void vigil_put_scratch(struct vigil_scratch *s)
 	s->busy = false;
 }
 
+/* Index of the first NUL byte of word @w, sizeof(long) if it has none. */
+static __always_inline unsigned int vigil_word_nul(unsigned long w)
+{
+	const struct word_at_a_time k = WORD_AT_A_TIME_CONSTANTS;
+	unsigned long bits;
+
+	if (!has_zero(w, &bits, &k))
+		return sizeof(w);
+	bits = prep_zero_mask(w, bits, &k);
+	return find_zero(create_zero_mask(bits));
+}
+
 static struct vigil_str vigil_comm(const struct task_struct *t, char *buf)
 {
 	struct vigil_str s = { .ptr = buf };
+	unsigned long w;
+	unsigned int i, z;
 
+	BUILD_BUG_ON(TASK_COMM_LEN % sizeof(w));
 	/* comm may change under us; it is always NUL-terminated in place */
 	memcpy(buf, t->comm, TASK_COMM_LEN);
 	buf[TASK_COMM_LEN - 1] = '\0';
-	s.len = strnlen(buf, TASK_COMM_LEN);
+	for (i = 0;; i += sizeof(w)) {
+		memcpy(&w, buf + i, sizeof(w));
+		z = vigil_word_nul(w);
+		if (z < sizeof(w))
+			break;
+	}
+	s.len = i + z;
 	return s;
+}
+
+/*
+ * Ids in the initial user namespace, as from_kuid_munged(&init_user_ns)
+ * gives them: kernel ids are that namespace's ids, whose map is the
+ * identity on everything but (uid_t)-1, which has no mapping.
+ */
+static inline u64 vigil_uid(kuid_t uid)
+{
+	uid_t u = __kuid_val(uid);
+
+	return u == (uid_t)-1 ? (u64)overflowuid : u;
+}
+
+static inline u64 vigil_gid(kgid_t gid)
+{
+	gid_t g = __kgid_val(gid);
+
+	return g == (gid_t)-1 ? (u64)overflowgid : g;
 }
 
 /* Common fields of task @t; the caller holds rcu_read_lock(). */
@@ -129,33 +178,54 @@ static void vigil_common(struct vigil_common *c, struct task_struct *t,
 	c->pid = t->pid;
 	c->tgid = t->tgid;
 	c->ppid = rcu_dereference(t->real_parent)->tgid;
-	c->uid = from_kuid_munged(&init_user_ns, cred->uid);
-	c->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	c->uid = vigil_uid(cred->uid);
+	c->gid = vigil_gid(cred->gid);
 	c->comm = vigil_comm(t, comm);
 }
 
 /*
- * Copy a NUL-terminated user string without sleeping or faulting: small
- * chunks that never cross a page, stopping at the first one that is not
- * resident.  Returns the length copied (no NUL is stored in @dst).
+ * Copy a NUL-terminated user string of at most @max bytes to @dst without sleeping or faulting: a word at a time where a word
+ * lies within one page, else a byte at a time; a page that is not
+ * resident ends the string where it begins.  Words may be read past the
+ * NUL, never past its page.  Returns the length copied (no NUL is stored
+ * for it).  The user access is open around the loop only, which calls
+ * nothing.
  */
-static u32 vigil_user_str(char *dst, size_t max, unsigned long src)
+static u32 vigil_user_str(char *dst, u32 max, unsigned long src)
 {
-	size_t n = 0;
+	const char __user *p = (const char __user *)src;
+	unsigned long w;
+	u32 n = 0, z;
+	char c;
 
+	if (src >= TASK_SIZE_MAX)
+		return 0;
+	max = min_t(unsigned long, max, TASK_SIZE_MAX - src);
+	pagefault_disable();
+	if (!user_read_access_begin(p, max))
+		goto out;
 	while (n < max) {
-		size_t chunk = min3(max - n, (size_t)128,
-				    PAGE_SIZE - ((src + n) & ~PAGE_MASK));
-		const char *nul;
-
-		if (copy_from_user_nofault(dst + n, (const void __user *)(src + n),
-					   chunk))
+		if (max - n >= sizeof(w) &&
+		    offset_in_page(src + n) <= PAGE_SIZE - sizeof(w)) {
+			unsafe_get_user(w, (const unsigned long __user *)(p + n),
+					fault);
+			put_unaligned(w, (unsigned long *)(dst + n));
+			z = vigil_word_nul(w);
+			n += z;
+			if (z < sizeof(w))
+				break;
+			continue;
+		}
+		unsafe_get_user(c, p + n, fault);
+		dst[n] = c;
+		if (!c)
 			break;
-		nul = memchr(dst + n, '\0', chunk);
-		if (nul)
-			return nul - dst;
-		n += chunk;
+		n++;
 	}
+fault:
+	user_read_access_end();
+out:
+	pagefault_enable();
 	return n;
 }
 
@@ -204,6 +274,12 @@ static void vigil_submit(struct vigil_scratch *s)
 }
 
 /* --- process events ---------------------------------------------------- */
+
+#ifdef CONFIG_X86_64
+static void vigil_cred_flush(void);
+#else
+static inline void vigil_cred_flush(void) { }
+#endif
 
 /* argv of the image current just executed, joined by spaces */
 static struct vigil_str vigil_argv(char *buf)
@@ -309,6 +385,9 @@ static void vigil_exit_probe(void *data, struct task_struct *p)
 	struct vigil_scratch *s;
 	struct vigil_common c;
 
+	/* a set*id call just before a fatal signal: report it first */
+	if (p == current)
+		vigil_cred_flush();
 	s = vigil_begin(p, &c);
 	if (!s)
 		return;
@@ -321,11 +400,22 @@ static void vigil_exit_probe(void *data, struct task_struct *p)
 
 #ifdef CONFIG_X86_64
 
+/*
+ * Common fields of current, from a syscall probe: its own credentials
+ * need no lock, and a probe runs with preemption disabled, which makes it
+ * an RCU reader for real_parent.
+ */
 static void vigil_current_common(struct vigil_common *c, char *comm)
 {
-	rcu_read_lock();
-	vigil_common(c, current, comm);
-	rcu_read_unlock();
+	struct task_struct *t = current;
+	const struct cred *cred = current_cred();
+
+	c->pid = t->pid;
+	c->tgid = t->tgid;
+	c->ppid = rcu_dereference_sched(t->real_parent)->tgid;
+	c->uid = vigil_uid(cred->uid);
+	c->gid = vigil_gid(cred->gid);
+	c->comm = vigil_comm(t, comm);
 }
 
 static void vigil_open(struct vigil_scratch *s, unsigned long upath,
@@ -472,37 +562,25 @@ static void vigil_ptrace(struct vigil_scratch *s, long request, pid_t pid)
 }
 
 /*
- * Credentials before a set*id call, kept from sys_enter to sys_exit.  A
- * task may sleep and move between CPUs in between, so the slots are
- * shared, indexed by pid; a collision loses the older entry and with it
- * that one event.  set*id calls are rare.
+ * Credentials before a set*id call, kept from its sys_enter to the task's
+ * next sys_enter.  A task may sleep and move between CPUs in between, so
+ * the slots are shared, indexed by pid; a collision loses the older entry
+ * and with it that one event.  set*id calls are rare: while no slot is in
+ * use, the check at sys_enter is one load of vigil_cred_used.
  */
 #define VIGIL_CRED_SLOTS	64
 
 struct vigil_cred_slot {
 	pid_t pid;
+	long nr;
 	u64 uid, euid, gid;
 };
 
 static struct vigil_cred_slot vigil_cred_slots[VIGIL_CRED_SLOTS];
+static unsigned int vigil_cred_used;	/* slots with a pid */
 static DEFINE_RAW_SPINLOCK(vigil_cred_lock);
 
-static bool vigil_is_setid(long nr)
-{
-	switch (nr) {
-	case __NR_setuid:
-	case __NR_setgid:
-	case __NR_setreuid:
-	case __NR_setregid:
-	case __NR_setresuid:
-	case __NR_setresgid:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static void vigil_cred_stash(void)
+static void vigil_cred_stash(long nr)
 {
 	const struct cred *cred = current_cred();
 	struct vigil_cred_slot *slot;
@@ -510,85 +588,93 @@ static void vigil_cred_stash(void)
 
 	slot = &vigil_cred_slots[current->pid % VIGIL_CRED_SLOTS];
 	raw_spin_lock_irqsave(&vigil_cred_lock, flags);
+	if (!slot->pid)
+		WRITE_ONCE(vigil_cred_used, vigil_cred_used + 1);
 	slot->pid = current->pid;
-	slot->uid = from_kuid_munged(&init_user_ns, cred->uid);
-	slot->euid = from_kuid_munged(&init_user_ns, cred->euid);
-	slot->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	slot->nr = nr;
+	slot->uid = vigil_uid(cred->uid);
+	slot->euid = vigil_uid(cred->euid);
+	slot->gid = vigil_gid(cred->gid);
 	raw_spin_unlock_irqrestore(&vigil_cred_lock, flags);
 }
 
-static void vigil_cred_change(struct vigil_scratch *s, long nr, bool ok)
+/*
+ * Current's set*id call, if it made one since its last check, is over:
+ * report it if it changed the credentials.  The slot is always cleared;
+ * the event is reported only while the sensor is live.  The task itself
+ * stashed the slot, so it sees vigil_cred_used set by its own store.
+ */
+static void vigil_cred_check(void)
 {
-	const struct cred *cred = current_cred();
 	struct vigil_cred_slot old, *slot;
 	u64 new_uid, new_euid, new_gid;
+	const struct cred *cred;
+	struct vigil_scratch *s;
 	struct vigil_common c;
 	unsigned long flags;
 
 	slot = &vigil_cred_slots[current->pid % VIGIL_CRED_SLOTS];
+	if (READ_ONCE(slot->pid) != current->pid)
+		return;
 	raw_spin_lock_irqsave(&vigil_cred_lock, flags);
 	old = *slot;
-	if (slot->pid == current->pid)
+	if (slot->pid == current->pid) {
 		slot->pid = 0;
+		WRITE_ONCE(vigil_cred_used, vigil_cred_used - 1);
+	}
 	raw_spin_unlock_irqrestore(&vigil_cred_lock, flags);
-	if (!ok || old.pid != current->pid)
+	if (old.pid != current->pid || !vigil_live())
 		return;
 
-	new_uid = from_kuid_munged(&init_user_ns, cred->uid);
-	new_euid = from_kuid_munged(&init_user_ns, cred->euid);
-	new_gid = from_kgid_munged(&init_user_ns, cred->gid);
+	cred = current_cred();
+	new_uid = vigil_uid(cred->uid);
+	new_euid = vigil_uid(cred->euid);
+	new_gid = vigil_gid(cred->gid);
 	if (new_uid == old.uid && new_euid == old.euid && new_gid == old.gid)
+		return;
+	s = vigil_get_scratch();
+	if (!s)
 		return;
 	vigil_current_common(&c, s->comm);
 	/* the common uid and gid are the ones before the change */
 	c.uid = old.uid;
 	c.gid = old.gid;
 	vigil_fill_cred_change(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
-			       old.euid, new_uid, new_euid, new_gid, (u64)nr);
-	vigil_channels_match(&s->ev);
+			       old.euid, new_uid, new_euid, new_gid,
+			       (u64)old.nr);
+	vigil_submit(s);
 }
 
-static void vigil_sys_enter_probe(void *data, struct pt_regs *regs, long id)
+/* A set*id call of current may be over: check when any slot is in use. */
+static void vigil_cred_flush(void)
+{
+	if (unlikely(READ_ONCE(vigil_cred_used)))
+		vigil_cred_check();
+}
+
+/* Every watched system call but open and openat, which take a shorter path. */
+static void vigil_sys_enter_other(struct pt_regs *regs, long id)
 {
 	struct vigil_scratch *s;
 	unsigned long a[6];
 
+	if (!vigil_live() || in_compat_syscall())
+		return;
 	switch (id) {
-	case __NR_open:
-	case __NR_openat:
-	case __NR_openat2:
-	case __NR_mknod:
-	case __NR_mknodat:
-	case __NR_connect:
-	case __NR_init_module:
-	case __NR_finit_module:
-	case __NR_ptrace:
-		break;
 	case __NR_setuid:
 	case __NR_setgid:
 	case __NR_setreuid:
 	case __NR_setregid:
 	case __NR_setresuid:
 	case __NR_setresgid:
-		if (vigil_live() && !in_compat_syscall())
-			vigil_cred_stash();
-		return;
-	default:
+		vigil_cred_stash(id);
 		return;
 	}
-	if (!vigil_live() || in_compat_syscall())
-		return;
 	s = vigil_get_scratch();
 	if (!s)
 		return;
 	syscall_get_arguments(current, regs, a);
 	switch (id) {
-	case __NR_open:
-		vigil_open(s, a[0], a[1], a[2]);
-		break;
-	case __NR_openat:
-		vigil_open(s, a[1], a[2], a[3]);
-		break;
 	case __NR_openat2:
 		vigil_openat2(s, a[1], a[2], a[3]);
 		break;
@@ -614,18 +700,48 @@ static void vigil_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 	vigil_put_scratch(s);
 }
 
-static void vigil_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
+/*
+ * Filtered by syscall number first; open and openat, by far the most
+ * frequent of the calls watched, take the shortest path, reading their
+ * arguments straight from the registers.
+ */
+static void vigil_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 {
 	struct vigil_scratch *s;
-	long nr = syscall_get_nr(current, regs);
 
-	if (likely(!vigil_is_setid(nr)) || in_compat_syscall())
+	vigil_cred_flush();
+	switch (id) {
+	case __NR_open:
+	case __NR_openat:
+		break;
+	case __NR_openat2:
+	case __NR_mknod:
+	case __NR_mknodat:
+	case __NR_connect:
+	case __NR_init_module:
+	case __NR_finit_module:
+	case __NR_ptrace:
+	case __NR_setuid:
+	case __NR_setgid:
+	case __NR_setreuid:
+	case __NR_setregid:
+	case __NR_setresuid:
+	case __NR_setresgid:
+		vigil_sys_enter_other(regs, id);
 		return;
-	/* always clear the slot; report only while live */
+	default:
+		return;
+	}
+	if (!vigil_live() || in_compat_syscall())
+		return;
 	s = vigil_get_scratch();
 	if (!s)
 		return;
-	vigil_cred_change(s, nr, ret == 0 && vigil_live());
+	/* x86_64 arguments: di, si, dx, r10 */
+	if (id == __NR_open)
+		vigil_open(s, regs->di, regs->si, regs->dx);
+	else
+		vigil_open(s, regs->si, regs->dx, regs->r10);
 	vigil_put_scratch(s);
 }
 
@@ -646,7 +762,6 @@ static struct vigil_tp vigil_tps[] = {
 	{ .name = "sched_process_exit", .probe = vigil_exit_probe },
 #ifdef CONFIG_X86_64
 	{ .name = "sys_enter", .probe = vigil_sys_enter_probe },
-	{ .name = "sys_exit", .probe = vigil_sys_exit_probe },
 #endif
 };
 
@@ -710,6 +825,11 @@ int vigil_hooks_init(void)
 		per_cpu(vigil_scratch, cpu) = s;
 	}
 
+#ifdef CONFIG_X86_64
+	/* nothing stashed by an earlier registration counts */
+	memset(vigil_cred_slots, 0, sizeof(vigil_cred_slots));
+	WRITE_ONCE(vigil_cred_used, 0);
+#endif
 	for_each_kernel_tracepoint(vigil_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(vigil_tps); i++) {
 		if (!vigil_tps[i].tp) {
