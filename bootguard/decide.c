@@ -52,20 +52,33 @@ static char *trim(char *s)
 	return s;
 }
 
+static int parse_number(const char *val, unsigned int min, unsigned int max,
+			unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(val, &end, 10);
+	if (!*val || *end || *val == '-' || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 static int config_line(char *key, char *val, struct bg_config *cfg,
 		       char *err, size_t errsize)
 {
 	if (!strcmp(key, "tries")) {
-		char *end;
-		unsigned long v;
-
-		v = strtoul(val, &end, 10);
-		if (!*val || *end || *val == '-' || v < 1 || v > BG_TRIES_MAX) {
+		if (parse_number(val, 1, BG_TRIES_MAX, &cfg->tries)) {
 			snprintf(err, errsize, "tries: want 1 to %d",
 				 BG_TRIES_MAX);
 			return -EINVAL;
 		}
-		cfg->tries = v;
+	} else if (!strcmp(key, "watchdog_wait")) {
+		if (parse_number(val, 0, 300, &cfg->watchdog_wait)) {
+			snprintf(err, errsize, "watchdog_wait: want 0 to 300");
+			return -EINVAL;
+		}
 	} else if (!strcmp(key, "count_unrelated_failures")) {
 		if (!strcmp(val, "yes") || !strcmp(val, "true") ||
 		    !strcmp(val, "1")) {

@@ -49,10 +49,13 @@ struct bg_msgs {
  *	uses up a try too
  * @module: module name for libkmod
  * @installed: folder of the installed channel set (without --root)
+ * @watchdog_wait: seconds start waits for the hardware watchdog to be
+ *	active before loading (0: does not wait)
  */
 struct bg_config {
 	unsigned int tries;
 	bool count_unrelated;
+	unsigned int watchdog_wait;
 	char module[64];
 	char installed[PATH_MAX];
 };

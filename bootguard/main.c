@@ -541,6 +541,41 @@ static void read_health_note(const char *boot_id, struct bg_evidence *ev)
 	ev->involves_vigil = true;
 }
 
+/*
+ * PID 1 opens the hardware watchdog (RuntimeWatchdogSec=) at start-up, or,
+ * when its driver loads later, at its next ping, up to half the timeout
+ * later.  A sensor that hangs the machine before then is never reset, so
+ * with watchdog_wait set, start waits (at most that long) for
+ * /sys/class/watchdog/watchdog0/state to read "active".
+ */
+static void wait_for_watchdog(unsigned int seconds)
+{
+	char path[PATH_MAX], state[32];
+	unsigned int waited;
+
+	bg_rpath(path, sizeof(path), "/sys/class/watchdog/watchdog0/state");
+	for (waited = 0; waited <= seconds * 10; waited++) {
+		if (bg_read_line(path, state, sizeof(state))) {
+			emitf(BG_MSG_START, BG_WARNING, "no hardware watchdog "
+			      "(%s): a hang while the sensor starts would not "
+			      "be reset", path);
+			return;
+		}
+		if (!strcmp(state, "active")) {
+			if (waited)
+				emitf(BG_MSG_START, BG_INFO, "hardware watchdog "
+				      "active after %u.%u s", waited / 10,
+				      waited % 10);
+			return;
+		}
+		if (waited < seconds * 10)
+			usleep(100000);
+	}
+	emitf(BG_MSG_START, BG_WARNING, "hardware watchdog still not active "
+	      "after %u s (RuntimeWatchdogSec= not set?): a hang while the "
+	      "sensor starts would not be reset", seconds);
+}
+
 /* -- commands ---------------------------------------------------------- */
 
 static int cmd_start(bool no_load)
@@ -671,6 +706,8 @@ static int cmd_start(bool no_load)
 			(t.tv_nsec - t_main.tv_nsec) / 1000);
 	}
 
+	if (out->load != BG_SET_NONE && !no_load && cfg.watchdog_wait)
+		wait_for_watchdog(cfg.watchdog_wait);
 	if (out->load != BG_SET_NONE && !no_load) {
 		switch (load_sensor(&cfg, set_dir(&cfg, out->load), why,
 				    sizeof(why))) {

@@ -455,5 +455,23 @@ expect built-in-again out "already ran this boot"
 sensor "$(grep -c . "$S/lkg/MANIFEST")"
 run built-in-bless 0 bless
 
+# -- 12: watchdog_wait: start waits for PID 1 to arm the hardware watchdog -----
+printf 'tries = 3\nwatchdog_wait = 1\n' >"$R/etc/vigil/bootguard.conf"
+rm -rf "$R/sys/kernel/vigil" "$R/sys/module"
+boot
+run wd-none 0 start
+expect wd-none err "no hardware watchdog"
+wd=$R/sys/class/watchdog/watchdog0
+mkdir -p "$wd"
+echo inactive >"$wd/state"
+boot
+run wd-inactive 0 start
+expect wd-inactive err "hardware watchdog still not active after 1 s"
+echo active >"$wd/state"
+boot
+run wd-active 0 start
+expect_not wd-active err "watchdog"
+printf 'tries = 3\n' >"$R/etc/vigil/bootguard.conf"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

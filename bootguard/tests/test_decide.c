@@ -669,7 +669,8 @@ static void test_config(void **unused)
 {
 	static const char good[] =
 		"# comment\n\n  tries = 5  # five\ncount_unrelated_failures=no\n"
-		"module = vigil_test\ninstalled = /opt/vigil/channels\n";
+		"module = vigil_test\ninstalled = /opt/vigil/channels\n"
+		"watchdog_wait = 20\n";
 	struct bg_config c;
 	char err[200];
 
@@ -682,6 +683,7 @@ static void test_config(void **unused)
 	assert_false(c.count_unrelated);
 	assert_string_equal(c.module, "vigil_test");
 	assert_string_equal(c.installed, "/opt/vigil/channels");
+	assert_int_equal(c.watchdog_wait, 20);
 
 #define BAD(text, want) do {						\
 	bg_config_init(&c);						\
@@ -699,6 +701,7 @@ static void test_config(void **unused)
 	BAD("installed = relative/path\n", "absolute path");
 	BAD("colour = blue\n", "unknown key");
 	BAD("tries\n", "want key = value");
+	BAD("watchdog_wait = 301\n", "watchdog_wait: want 0 to 300");
 #undef BAD
 }
 
