@@ -5,9 +5,9 @@
  * first boot, healthy boot and bless, tier 1 (pending content fails:
  * quarantine, last-known-good), tier 2 (tries=N: disabled after N failed
  * boots, boot N+1 without the sensor), vigil.boot_start=0, unrelated
- * failures counted or not, corrupt and missing state, unwritable state,
- * missing module, load failure, bless refused, reset, the configuration
- * and decision files.
+ * failures counted or not, the disable reason, corrupt and missing state,
+ * unwritable state, missing module, load failure, bless refused, reset,
+ * the configuration and decision files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -303,6 +303,37 @@ static void test_tier1_then_tier2(void **unused)
 	assert_non_null(strstr(h.st.disabled_reason,
 			       "BUG: kernel NULL pointer dereference"));
 	assert_true(has_msg(&o->msgs, BG_MSG_DISABLED, "(involves vigil)"));
+}
+
+/* The disable reason counts each kind of failure and quotes the best. */
+static void test_disable_reason_mix(void **unused)
+{
+	struct host h;
+	const struct bg_start_out *o;
+
+	host_init(&h, 3);
+	new_boot(&h);
+	start(&h);
+	new_boot(&h);
+	memset(&h.ev, 0, sizeof(h.ev));		/* check failed, no record */
+	strcpy(h.ev.source, "health");
+	strcpy(h.ev.summary, "no panic record; the health check failed: x");
+	h.ev.involves_vigil = true;
+	h.have_ev = true;
+	start(&h);
+	new_boot(&h);
+	record(&h, "Kernel panic - not syncing: sysrq triggered crash", false);
+	start(&h);
+	new_boot(&h);				/* and a hang */
+	o = start(&h);
+	assert_true(h.st.disabled);
+	assert_string_equal(h.st.fail[0].ev.source, "health");
+	assert_non_null(strstr(h.st.disabled_reason, "0 panicked in vigil, 1 "
+			       "elsewhere, 1 failed the health check, 1 "
+			       "without a panic record"));
+	/* a record, even one not naming vigil, says more than the others */
+	assert_non_null(strstr(h.st.disabled_reason, "sysrq triggered crash"));
+	assert_true(has_msg(&o->msgs, BG_MSG_DISABLED, "does not involve"));
 }
 
 static void test_boot_start_0(void **unused)
@@ -713,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_tier1_rollback),
 		cmocka_unit_test(test_tier2_disable),
 		cmocka_unit_test(test_tier1_then_tier2),
+		cmocka_unit_test(test_disable_reason_mix),
 		cmocka_unit_test(test_boot_start_0),
 		cmocka_unit_test(test_unrelated_counted),
 		cmocka_unit_test(test_unrelated_not_counted),
