@@ -691,6 +691,15 @@ static int cmd_start(bool no_load)
 			      "empty last-known-good set in %s", path);
 	}
 
+	if (out->load == BG_SET_LKG) {
+		snprintf(path, sizeof(path), "%s/lkg", sdir);
+		if (bg_set_read(path, lkgset) ||
+		    strcmp(lkgset->digest, out->digest))
+			emitf(BG_MSG_STATE, BG_WARNING, "%s does not hold the "
+			      "last-known-good set (%.12s, the state names "
+			      "%.12s): started with what it holds", path,
+			      lkgset->digest, out->digest);
+	}
 	if (out->write) {
 		ret = write_state(&out->st);
 		if (ret)
@@ -737,10 +746,6 @@ static int cmd_start(bool no_load)
 
 		snprintf(dec.dir, sizeof(dec.dir), "%s",
 			 set_dir(&cfg, out->load));
-		if (out->load == BG_SET_LKG) {
-			snprintf(path, sizeof(path), "%s/lkg", sdir);
-			bg_set_read(path, lkgset);
-		}
 		dec.channels = s->n;
 	}
 	snprintf(dec.reason, sizeof(dec.reason), "%s%s", out->reason,

@@ -473,5 +473,14 @@ run wd-active 0 start
 expect_not wd-active err "watchdog"
 printf 'tries = 3\n' >"$R/etc/vigil/bootguard.conf"
 
+# -- 13: lkg/ changed behind the bootguard's back: said so ---------------------
+boot
+run lkg-reset 0 reset
+f=$(head -n 1 "$S/lkg/MANIFEST")
+echo tampered >>"$S/lkg/$f"
+boot
+run lkg-tampered 0 start --no-load
+expect lkg-tampered err "lkg does not hold the last-known-good set"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
