@@ -324,7 +324,13 @@ static void vigil_report_work_fn(struct work_struct *work)
 				continue;
 			rec = &r->slots[tail % queue_len];
 			skb = title ? vigil_rec_msg(rec, title) : NULL;
-			if (!skb || vigil_netlink_multicast(skb) == -ENOBUFS)
+			/*
+			 * -ENOBUFS: a subscriber with NETLINK_BROADCAST_ERROR
+			 * had no room; -ESRCH: nobody took it, which is also
+			 * what a full subscriber without that option gives.
+			 * Either way a listener lost the record.
+			 */
+			if (!skb || vigil_netlink_multicast(skb))
 				vigil_drop();
 			/* done reading the slot: give it back to the producer */
 			smp_store_release(&r->tail, tail + 1);

@@ -328,6 +328,7 @@ static int status_cb(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	put_strattr(o, "version", tb[VIGIL_A_VERSION]);
 	put_u32(o, "schema_version", tb[VIGIL_A_SCHEMA_VERSION]);
+	put_bool(o, "armed", tb[VIGIL_A_ARMED]);
 	put_bool(o, "enabled", tb[VIGIL_A_ENABLED]);
 	put_bool(o, "require_signature", tb[VIGIL_A_REQUIRE_SIGNATURE]);
 	put_u32(o, "rate_limit", tb[VIGIL_A_RATE_LIMIT]);
@@ -765,7 +766,7 @@ static int cmd_events(struct vc *vc, long count, int timeout)
 {
 	struct ev_state st = { 0 };
 	struct nl_cb *cb;
-	int grp, ret, rcvbuf = 4 << 20;
+	int grp, ret, rcvbuf = 4 << 20, one = 1;
 
 	grp = genl_ctrl_resolve_grp(vc->sk, VIGIL_GENL_NAME,
 				    VIGIL_MCGRP_EVENTS);
@@ -778,6 +779,12 @@ static int cmd_events(struct vc *vc, long count, int timeout)
 		       &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(nl_socket_get_fd(vc->sk), SOL_SOCKET, SO_RCVBUF,
 			   &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * Without this the kernel cannot tell that a record did not fit in
+	 * our buffer, and could not count it in events_dropped.
+	 */
+	setsockopt(nl_socket_get_fd(vc->sk), SOL_NETLINK, NETLINK_BROADCAST_ERROR,
+		   &one, sizeof(one));
 	ret = nl_socket_add_membership(vc->sk, grp);
 	if (ret < 0) {
 		fprintf(stderr, "%s: events: cannot subscribe: %s\n", prog,
