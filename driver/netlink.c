@@ -135,6 +135,7 @@ static int vigil_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	vigil_last_reject(reason, sizeof(reason));
 	if (nla_put_string(msg, VIGIL_A_VERSION, VIGIL_VERSION) ||
 	    nla_put_u32(msg, VIGIL_A_SCHEMA_VERSION, VIGIL_SCHEMA_VERSION) ||
+	    nla_put_u8(msg, VIGIL_A_ARMED, vigil_armed()) ||
 	    vigil_put_config(msg) ||
 	    nla_put_u32(msg, VIGIL_A_NCHANNELS, vigil_channels_count()) ||
 	    vigil_put_u64(msg, VIGIL_A_EVENTS_SEEN,

@@ -130,6 +130,8 @@ enum vigil_cmd {
  * @VIGIL_A_FIELDS: nest of VIGIL_A_FIELD
  * @VIGIL_A_FIELD: nest of enum vigil_field_attr
  * @VIGIL_A_PAD: padding for 64-bit attributes
+ * @VIGIL_A_ARMED: u8, 0 or 1: the sensor is armed (its hooks run); a
+ *	built-in sensor stays unarmed until /sys/kernel/vigil/armed is set
  * @__VIGIL_A_MAX: number of attributes
  */
 enum vigil_attr {
@@ -165,6 +167,7 @@ enum vigil_attr {
 	VIGIL_A_FIELDS,
 	VIGIL_A_FIELD,
 	VIGIL_A_PAD,
+	VIGIL_A_ARMED,
 	__VIGIL_A_MAX,
 };
 #define VIGIL_A_MAX (__VIGIL_A_MAX - 1)
