@@ -12,7 +12,8 @@
 # refused, the health check's conditions, status --json, usage errors.
 #
 # Usage: bootguard/tests/cli.sh     last line: "N passed, N failed"
-# Uses build/vigil-bootguard (or $VIGIL_BOOTGUARD), python3 for JSON.
+# Uses build/vigil-bootguard (or $VIGIL_BOOTGUARD, e.g. the ASan+UBSan
+# build/san/vigil-bootguard: any sanitizer report fails), python3 for JSON.
 # "COND && ok || bad": ok and bad always succeed
 # shellcheck disable=SC2015
 set -u
@@ -481,6 +482,15 @@ echo tampered >>"$S/lkg/$f"
 boot
 run lkg-tampered 0 start --no-load
 expect lkg-tampered err "lkg does not hold the last-known-good set"
+
+# a sanitized binary (VIGIL_BOOTGUARD=build/san/vigil-bootguard) reports
+# to stderr: any report fails the run
+if grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+	"$T"/*.err "$T"/*.jerr 2>/dev/null; then
+	bad "sanitizer report(s) in the files above"
+else
+	ok
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
