@@ -642,9 +642,12 @@ static int cmd_start(bool no_load)
 	}
 	installed_dir(&cfg, path, sizeof(path));
 	if (bg_set_read(path, inst)) {
+		/* an unreadable update is no update: nothing pending */
 		emitf(BG_MSG_STATE, BG_WARNING, "%s/MANIFEST unreadable: "
-		      "the installed set counts as empty", path);
-		strcpy(inst->digest, BG_EMPTY_DIGEST);
+		      "no pending content this boot", path);
+		memset(inst, 0, sizeof(*inst));
+		strcpy(inst->digest, in.status == BG_STATE_OK ? st->lkg :
+		       BG_EMPTY_DIGEST);
 	}
 	in.installed = inst->digest;
 
@@ -823,7 +826,7 @@ static int cmd_bless(void)
 	}
 	installed_dir(&cfg, path, sizeof(path));
 	if (bg_set_read(path, inst))
-		strcpy(inst->digest, BG_EMPTY_DIGEST);
+		strcpy(inst->digest, "unreadable");	/* matches no charge */
 	bg_decide_bless(&st, boot_id, ok, reason, inst->digest, out);
 	rc = out->result;
 	bg_rpath(sdir, sizeof(sdir), STATE_DIR);

@@ -483,6 +483,17 @@ boot
 run lkg-tampered 0 start --no-load
 expect lkg-tampered err "lkg does not hold the last-known-good set"
 
+# -- 14: an unreadable installed MANIFEST is no update ------------------------
+install_set credential-access persistence
+mv "$R/etc/vigil/channels/MANIFEST" "$T/MANIFEST.aside"
+mkdir "$R/etc/vigil/channels/MANIFEST"
+boot
+run unreadable 0 start --no-load
+expect unreadable err "MANIFEST unreadable: no pending content this boot"
+expect unreadable out "loaded: last-known-good set"
+rmdir "$R/etc/vigil/channels/MANIFEST"
+mv "$T/MANIFEST.aside" "$R/etc/vigil/channels/MANIFEST"
+
 # a sanitized binary (VIGIL_BOOTGUARD=build/san/vigil-bootguard) reports
 # to stderr: any report fails the run
 if grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
