@@ -718,6 +718,10 @@ static int cmd_start(bool no_load)
 			(t.tv_nsec - t_main.tv_nsec) / 1000);
 	}
 
+	/* in the journal before the sensor gets a chance to crash the host */
+	emit_all(&out->msgs);
+	out->msgs.n = 0;
+
 	if (out->load != BG_SET_NONE && !no_load && cfg.watchdog_wait)
 		wait_for_watchdog(cfg.watchdog_wait);
 	if (out->load != BG_SET_NONE && !no_load) {
