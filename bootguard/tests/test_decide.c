@@ -92,6 +92,14 @@ static const struct bg_start_out *start(struct host *h)
 	return &h->out;
 }
 
+/* A host with nothing installed, after its first start. */
+static void first_start(struct host *h, unsigned int tries)
+{
+	host_init(h, tries);
+	new_boot(h);
+	start(h);
+}
+
 static struct bg_bless_out *bless(struct host *h, bool healthy)
 {
 	static struct bg_bless_out out;
@@ -167,9 +175,7 @@ static void test_start_twice_same_boot(void **unused)
 	struct host h;
 	const struct bg_start_out *o;
 
-	host_init(&h, 3);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 3);
 	o = start(&h);
 	assert_false(o->write);
 	assert_int_equal(o->load, BG_SET_LKG);
@@ -311,9 +317,7 @@ static void test_disable_reason_mix(void **unused)
 	struct host h;
 	const struct bg_start_out *o;
 
-	host_init(&h, 3);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 3);
 	new_boot(&h);
 	memset(&h.ev, 0, sizeof(h.ev));		/* check failed, no record */
 	strcpy(h.ev.source, "health");
@@ -479,9 +483,7 @@ static void test_unwritable_state(void **unused)
 	struct host h;
 	struct bg_start_out o;
 
-	host_init(&h, 3);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 3);
 	o = h.out;
 	bg_decide_unwritable(&o, "Read-only file system");
 	assert_int_equal(o.load, BG_SET_NONE);
@@ -496,9 +498,7 @@ static void test_module_missing(void **unused)
 	struct host h;
 	struct bg_start_out o;
 
-	host_init(&h, 3);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 3);
 	o = h.out;
 	assert_true(o.st.charged);
 	bg_decide_module_missing(&o, "\"vigil\" not in modules.dep");
@@ -516,9 +516,7 @@ static void test_load_failed(void **unused)
 	struct bg_start_out o;
 	const struct bg_start_out *n;
 
-	host_init(&h, 3);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 3);
 	o = h.out;
 	bg_decide_load_failed(&o, "vigil: Invalid argument");
 	assert_string_equal(o.decision, "load-failed");
@@ -602,9 +600,7 @@ static void test_reset(void **unused)
 	assert_true(has_msg(&msgs, BG_MSG_RESET, "re-armed"));
 
 	/* reset during a charged boot keeps that boot's charge */
-	host_init(&h, 3);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 3);
 	msgs.n = 0;
 	bg_decide_reset(&h.st, &h.cfg, h.boot_id, &n, &msgs);
 	assert_true(n.charged);
@@ -621,9 +617,7 @@ static void test_tries_lowered(void **unused)
 	struct host h;
 	const struct bg_start_out *o;
 
-	host_init(&h, 5);
-	new_boot(&h);
-	start(&h);
+	first_start(&h, 5);
 	bless(&h, true);
 	h.cfg.tries = 1;
 	new_boot(&h);
