@@ -203,6 +203,9 @@ int bg_evidence_collect(const char *root, const char *state_dir,
 		if (*c == ' ')
 			*c = '_';
 	err = bg_mkdirs(evdir);
+	/* kernel logs hold addresses: root only, like dmesg_restrict */
+	if (!err && chmod(evdir, 0700))
+		err = -errno;
 	if (!err)
 		err = bg_read_file(s->best.path, BG_RECORD_MAX, &buf, &len);
 	if (!err) {
