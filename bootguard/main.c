@@ -817,6 +817,7 @@ static int cmd_bless(void)
 		      "unreadable (%s)", err);
 		return 1;
 	}
+	recover_lkg(&st);	/* before a new lkg.new replaces an old one */
 	/* a higher "tries" in the configuration applies from this bless */
 	if (cfg.tries > st.tries_max)
 		st.tries_max = cfg.tries;
