@@ -305,7 +305,7 @@ static void test_bounded_lists(void **unused)
 
 static void test_helpers(void **unused)
 {
-	char out[8];
+	char out[8], sum[BG_DIGEST_LEN + 1];
 
 	assert_true(bg_boot_id_ok(BOOT_A));
 	assert_false(bg_boot_id_ok("0a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f"));
@@ -316,7 +316,8 @@ static void test_helpers(void **unused)
 	assert_string_equal(out, "a bcdef");
 	bg_text_copy(out, sizeof(out), NULL);
 	assert_string_equal(out, "");
-	bg_sha256_hex("", 0, (char[65]){ 0 });
+	bg_sha256_hex("", 0, sum);
+	assert_string_equal(sum, BG_EMPTY_DIGEST);
 }
 
 /*
