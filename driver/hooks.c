@@ -405,7 +405,8 @@ static void vigil_exit_probe(void *data, struct task_struct *p)
  * need no lock, and a probe runs with preemption disabled, which makes it
  * an RCU reader for real_parent.
  */
-static void vigil_current_common(struct vigil_common *c, char *comm)
+static __always_inline void vigil_current_common(struct vigil_common *c,
+						 char *comm)
 {
 	struct task_struct *t = current;
 	const struct cred *cred = current_cred();
@@ -418,8 +419,8 @@ static void vigil_current_common(struct vigil_common *c, char *comm)
 	c->comm = vigil_comm(t, comm);
 }
 
-static void vigil_open(struct vigil_scratch *s, unsigned long upath,
-		       u64 flags, u64 mode)
+static __always_inline void vigil_open(struct vigil_scratch *s,
+				       unsigned long upath, u64 flags, u64 mode)
 {
 	struct vigil_common c;
 	struct vigil_str path;
@@ -653,7 +654,7 @@ static void vigil_cred_flush(void)
 }
 
 /* Every watched system call but open and openat, which take a shorter path. */
-static void vigil_sys_enter_other(struct pt_regs *regs, long id)
+static noinline void vigil_sys_enter_other(struct pt_regs *regs, long id)
 {
 	struct vigil_scratch *s;
 	unsigned long a[6];
@@ -701,19 +702,46 @@ static void vigil_sys_enter_other(struct pt_regs *regs, long id)
 }
 
 /*
- * Filtered by syscall number first; open and openat, by far the most
- * frequent of the calls watched, take the shortest path, reading their
- * arguments straight from the registers.
+ * open and openat, by far the most frequent of the calls watched, take
+ * the shortest path, reading their arguments straight from the registers
+ * (x86_64: di, si, dx, r10).
+ */
+static noinline void vigil_sys_enter_open(struct pt_regs *regs, long id)
+{
+	struct vigil_scratch *s;
+	unsigned long upath;
+	u64 flags, mode;
+
+	if (!vigil_live() || in_compat_syscall())
+		return;
+	s = vigil_get_scratch();
+	if (!s)
+		return;
+	if (id == __NR_open) {
+		upath = regs->di;
+		flags = regs->si;
+		mode = regs->dx;
+	} else {
+		upath = regs->si;
+		flags = regs->dx;
+		mode = regs->r10;
+	}
+	vigil_open(s, upath, flags, mode);
+	vigil_put_scratch(s);
+}
+
+/*
+ * Filtered by syscall number first.  Every system call passes here, so
+ * the work is in the callees: this frame stays small.
  */
 static void vigil_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 {
-	struct vigil_scratch *s;
-
 	vigil_cred_flush();
 	switch (id) {
 	case __NR_open:
 	case __NR_openat:
-		break;
+		vigil_sys_enter_open(regs, id);
+		return;
 	case __NR_openat2:
 	case __NR_mknod:
 	case __NR_mknodat:
@@ -732,17 +760,6 @@ static void vigil_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 	default:
 		return;
 	}
-	if (!vigil_live() || in_compat_syscall())
-		return;
-	s = vigil_get_scratch();
-	if (!s)
-		return;
-	/* x86_64 arguments: di, si, dx, r10 */
-	if (id == __NR_open)
-		vigil_open(s, regs->di, regs->si, regs->dx);
-	else
-		vigil_open(s, regs->si, regs->dx, regs->r10);
-	vigil_put_scratch(s);
 }
 
 #endif /* CONFIG_X86_64 */
