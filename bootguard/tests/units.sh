@@ -7,7 +7,8 @@
 # /usr/sbin/vigil-bootguard (verify checks that ExecStart= exists and is
 # executable under R); once more without the binary, which must fail, so a
 # verify that checks nothing is noticed.  Then the dependencies the
-# contract fixes, and the sysctl keys against this kernel's /proc/sys.
+# contract fixes, the sysctl keys against this kernel's /proc/sys, and
+# that the shipped bootguard.conf parses.
 #
 # Usage: bootguard/tests/units.sh     last line: "N passed, N failed"
 # "COND && ok || bad": ok and bad always succeed
@@ -96,6 +97,16 @@ grep -q '^kernel.panic = [1-9]' bootguard/sysctl/50-vigil.conf && ok ||
 grep -q '^\[Manager\]' bootguard/systemd/50-vigil-watchdog.conf &&
 	grep -q '^RuntimeWatchdogSec=[1-9]' bootguard/systemd/50-vigil-watchdog.conf &&
 	ok || bad "50-vigil-watchdog.conf: no [Manager] RuntimeWatchdogSec="
+
+# the shipped configuration parses (a bad key would print "using the defaults")
+mkdir -p "$T/conf-root"
+if "$BG" --root "$T/conf-root" --config bootguard/bootguard.conf status \
+	>/dev/null 2>"$T/conf.err" && [ ! -s "$T/conf.err" ]; then
+	ok
+else
+	bad "bootguard.conf does not parse:"
+	sed 's/^/  | /' "$T/conf.err"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
