@@ -259,6 +259,25 @@ int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 		vigil_match_fn fn, void *ctx);
 
 /**
+ * vigil_match_may() - whether a rule could match, knowing one string field
+ * @rs: compiled rule set
+ * @type: event type
+ * @field: index of a string field of @type
+ * @s: the field's value
+ * @n: its length
+ *
+ * For producers that can skip building the rest of an event: false only
+ * when vigil_match() would evaluate no rule for any event of @type whose
+ * field @field is @s: the type has no rules, or every rule of it has
+ * anchors, all of them in @field, and none of them occurs in @s.  Never
+ * sleeps or allocates.
+ *
+ * Return: false if no rule can match; true otherwise.
+ */
+bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
+		     const u8 *s, u32 n);
+
+/**
  * vigil_rule_eval() - evaluate one rule, optionally flipping one predicate
  * @rs: compiled rule set
  * @rule_index: which rule

@@ -318,6 +318,27 @@ int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 	return vr_run_cands(rs, ty, &c, ev, fn, ctx);
 }
 
+bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
+		     const u8 *s, u32 n)
+{
+	const struct vr_type *ty;
+	struct vigil_cands c;
+
+	if (!rs || !type || type > VIGIL_EV_MAX || field >= VIGIL_MAX_FIELDS)
+		return true;
+	ty = &rs->types[type];
+	if (!ty->n)
+		return false;
+	if (ty->na || ty->nummask || ty->strmask != 1U << field)
+		return true;
+	c.n = 0;
+	c.overflow = false;
+	c.bloom = 0;
+	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s,
+			  min(n, VIGIL_MAX_FIELD_LEN), &c);
+	return c.n || c.overflow;
+}
+
 /**
  * vigil_rule_eval() - evaluate one rule, optionally flipping one predicate
  * @rs: compiled rule set

@@ -1135,6 +1135,28 @@ static void rnd_event(struct vigil_event *ev, char texts[4][256])
  * (run() checks that), and those are exactly the rules the reference
  * interpreter says match.
  */
+/*
+ * vigil_match_may() never says no where vigil_match() finds a rule: each
+ * string field of every event that matched must let it through.
+ */
+static void check_may(const struct set *s, const struct vigil_event *ev,
+		      u32 matches)
+{
+	const struct vigil_event_desc *d = vigil_event_desc(ev->type);
+	u32 f;
+
+	for (f = 0; matches && f < d->nfields; f++) {
+		if (d->fields[f].type != VIGIL_FT_STR &&
+		    d->fields[f].type != VIGIL_FT_PATH)
+			continue;
+		if (!vigil_match_may(s->rs, ev->type, f,
+				     (const u8 *)ev->v[f].str.ptr,
+				     ev->v[f].str.len))
+			fail_msg("type %u field %u: may says no, %u matched",
+				 ev->type, f, matches);
+	}
+}
+
 static void test_random_differential(void **state)
 {
 	static const u32 sizes[] = { 1, 10, 50, 300, 1000 };
@@ -1155,6 +1177,7 @@ static void test_random_differential(void **state)
 		for (e = 0; e < 3000000 / (sizes[z] + 200); e++) {
 			rnd_event(&ev, texts);
 			run(&s, &ev, &h);
+			check_may(&s, &ev, h.n);
 			for (r = 0; r < sizes[z]; r++) {
 				bool want = ref_rule(&b, r, &ev);
 
@@ -1171,6 +1194,63 @@ static void test_random_differential(void **state)
 	/* the vocabulary makes rules match often enough to mean something */
 	print_message("%u events, %u matches\n", events, matched);
 	assert_true(matched > events / 4);
+}
+
+static void test_match_may(void **state)
+{
+	static const char *const paths[] = {
+		"bench-file", "/etc/shadow", "/ETC/SHADOW.bak", "", "/etc/sh",
+	};
+	static const bool want[] = { false, true, true, false, false };
+	struct vigil_event ev;
+	struct tu_payload b;
+	struct hits h;
+	struct set s;
+	u32 i;
+
+	tu_init(&b);
+	/* open: anchors in path only */
+	tu_rule(&b, 1, VIGIL_EV_OPEN, "t");
+	tu_pred_str(&b, VIGIL_OPEN_path, VIGIL_OP_PREFIX, NC, "/etc/shadow",
+		    NULL);
+	tu_pred_num(&b, VIGIL_OPEN_flags, VIGIL_OP_MASK_ANY, 3);
+	tu_logic(&b, VIGIL_NODE_AND, 2);
+	/* exec: an anchor in comm; fifo: a rule without anchors */
+	tu_rule(&b, 2, VIGIL_EV_EXEC, "t");
+	tu_pred_str(&b, VIGIL_EXEC_comm, VIGIL_OP_EQ, 0, "bash", NULL);
+	tu_rule(&b, 3, VIGIL_EV_FIFO, "t");
+	tu_pred_num(&b, VIGIL_FIFO_mode, VIGIL_OP_GT, 0);
+	set_build(&s, &b);
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		ev_init(&ev, VIGIL_EV_OPEN);
+		ev_str(&ev, VIGIL_OPEN_path, paths[i]);
+		ev.v[VIGIL_OPEN_flags].num = 1;
+		assert_int_equal(vigil_match_may(s.rs, VIGIL_EV_OPEN,
+						 VIGIL_OPEN_path,
+						 (const u8 *)paths[i],
+						 strlen(paths[i])), want[i]);
+		run(&s, &ev, &h);
+		check_may(&s, &ev, h.n);
+		assert_int_equal(h.n, want[i]);
+	}
+	/* no rule of the type: nothing can match */
+	assert_false(vigil_match_may(s.rs, VIGIL_EV_CONNECT, VIGIL_CONNECT_unix_path,
+				     (const u8 *)"/etc/shadow", 11));
+	/* anchors in another field than the one known: maybe */
+	assert_true(vigil_match_may(s.rs, VIGIL_EV_EXEC, VIGIL_EXEC_filename,
+				    (const u8 *)"/bin/true", 9));
+	assert_false(vigil_match_may(s.rs, VIGIL_EV_EXEC, VIGIL_EXEC_comm,
+				     (const u8 *)"dash", 4));
+	/* a rule without anchors is always evaluated */
+	assert_true(vigil_match_may(s.rs, VIGIL_EV_FIFO, VIGIL_FIFO_path,
+				    (const u8 *)"x", 1));
+	/* bad arguments: maybe */
+	assert_true(vigil_match_may(NULL, VIGIL_EV_OPEN, VIGIL_OPEN_path,
+				    (const u8 *)"x", 1));
+	assert_true(vigil_match_may(s.rs, VIGIL_EV_MAX + 1, 0,
+				    (const u8 *)"x", 1));
+	set_free(&s);
+	tu_free(&b);
 }
 
 /* Building is all or nothing: every allocation failing in turn. */
@@ -1315,6 +1395,7 @@ int main(void)
 		cmocka_unit_test(test_hit_overflow),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_random_differential),
+		cmocka_unit_test(test_match_may),
 		cmocka_unit_test(test_nomem),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_small),
