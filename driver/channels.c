@@ -572,6 +572,27 @@ void vigil_channels_match(const struct vigil_event *ev)
 	rcu_read_unlock();
 }
 
+bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len)
+{
+	const struct vigil_active *act;
+	unsigned int i;
+	bool may = false;
+
+	/*
+	 * probes run with preemption disabled: a sched-RCU section is free,
+	 * and synchronize_rcu() waits for it like for rcu_read_lock()
+	 */
+	rcu_read_lock_sched();
+	act = rcu_dereference_sched(vigil_active);
+	for (i = 0; act && i < act->n && !may; i++)
+		may = vigil_match_may(act->ent[i].ch->rules, type, field,
+				      (const u8 *)s, len);
+	if (act && !may)
+		atomic64_inc(&vigil_counters.events_seen);
+	rcu_read_unlock_sched();
+	return may;
+}
+
 /**
  * vigil_channels_rule_title() - copy the title of a rule
  * @channel_id: the rule's channel

@@ -425,9 +425,13 @@ static __always_inline void vigil_open(struct vigil_scratch *s,
 	struct vigil_common c;
 	struct vigil_str path;
 
-	vigil_current_common(&c, s->comm);
 	path = vigil_str_of(s->buf1, vigil_user_str(s->buf1,
 						    VIGIL_MAX_FIELD_LEN, upath));
+	/* most opens: no rule can match this path, build nothing more */
+	if (!vigil_channels_may_match(VIGIL_EV_OPEN, VIGIL_OPEN_path,
+				      path.ptr, path.len))
+		return;
+	vigil_current_common(&c, s->comm);
 	vigil_fill_open(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			path, flags, mode);
 	vigil_channels_match(&s->ev);

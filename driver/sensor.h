@@ -28,7 +28,8 @@ struct kobject;
 
 /**
  * struct vigil_counters - what sysfs and status report
- * @events_seen: events built by the hooks and given to the matcher
+ * @events_seen: events the hooks saw while live: given to the matcher,
+ *	or ruled out before being built (vigil_channels_may_match())
  * @events_matched: rule matches
  * @events_dropped: match records lost (rate limit, full queue, no memory)
  * @channels_loaded: channels activated since load
@@ -107,6 +108,21 @@ int vigil_channels_list(void (*fn)(void *ctx,
  * Counts the event, and hands each match to vigil_report_match().
  */
 void vigil_channels_match(const struct vigil_event *ev);
+
+/**
+ * vigil_channels_may_match() - whether any active rule could match an event
+ * @type: event type
+ * @field: index of one of its string fields
+ * @s: that field's value
+ * @len: its length
+ *
+ * Probe context, before the rest of the event is built: false when no
+ * active channel has a rule that could match an event of @type with this
+ * value (vigil_match_may()); the event then counts as seen.
+ *
+ * Return: true if the event must be built and matched.
+ */
+bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len);
 
 __printf(5, 6)
 int vigil_channels_reject(const char *source, struct vigil_error *err,
