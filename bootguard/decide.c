@@ -470,7 +470,12 @@ void bg_decide_start(const struct bg_start_in *in, struct bg_start_out *out)
 void bg_decide_unwritable(struct bg_start_out *out, const char *why)
 {
 	bool was_loading = out->load != BG_SET_NONE;
+	struct bg_msgs *m = &out->msgs;
 
+	/* the "starting the vigil sensor" entry: it will not start */
+	if (was_loading && m->n && m->m[m->n - 1].prio == BG_INFO &&
+	    m->m[m->n - 1].id && !strcmp(m->m[m->n - 1].id, BG_MSG_START))
+		m->n--;
 	out->load = BG_SET_NONE;
 	out->decision = "not-loaded";
 	out->write = false;

@@ -485,7 +485,10 @@ static void test_unwritable_state(void **unused)
 
 	first_start(&h, 3);
 	o = h.out;
+	assert_true(has_msg(&o.msgs, BG_MSG_START, "starting the vigil sensor"));
 	bg_decide_unwritable(&o, "Read-only file system");
+	/* no entry may say it starts: it does not */
+	assert_false(has_msg(&o.msgs, BG_MSG_START, "starting"));
 	assert_int_equal(o.load, BG_SET_NONE);
 	assert_false(o.write);
 	assert_string_equal(o.decision, "not-loaded");
