@@ -19,19 +19,34 @@
 #   true    /bin/true the same way: the cost of any process
 #
 # Usage: bootguard/tests/bench.sh [ROUNDS]     (default 41)
+#        bootguard/tests/bench.sh --installed [ROUNDS]
+#
+# --installed measures an installed vigil (make install), e.g. inside the
+# systemd guest (scripts/bench): /usr/sbin/vigil-bootguard, the channels
+# of /etc/vigil/channels, the durable root under /var/tmp; floor is left
+# out where python3 is missing.
 set -eu
-cd "$(dirname "$0")/../.."
 
+if [ "${1:-}" = --installed ]; then
+	shift
+	BG=/usr/sbin/vigil-bootguard
+	chans=/etc/vigil/channels
+	disk=/var/tmp/vigil-bootguard-bench
+else
+	cd "$(dirname "$0")/../.."
+	BG=build/vigil-bootguard
+	chans=build/channels
+	disk=build/bench/bootguard-root
+	make -s "$BG" channels
+fi
 rounds=${1:-41}
-BG=build/vigil-bootguard
-make -s "$BG" channels
 
 setup() {		# ROOT
 	local r=$1 i n
 	rm -rf "$r"
 	mkdir -p "$r/proc/sys/kernel/random" "$r/etc/vigil/channels" \
 		"$r/sys/kernel/vigil/counters" "$r/sys/kernel/vigil/channels"
-	cp build/channels/*.vch "$r/etc/vigil/channels/"
+	cp "$chans"/*.vch "$r/etc/vigil/channels/"
 	(cd "$r/etc/vigil/channels" && ls ./*.vch | sed 's|^\./||' >MANIFEST)
 	n=$(wc -l <"$r/etc/vigil/channels/MANIFEST")
 	echo 1 >"$r/sys/kernel/vigil/armed"
@@ -79,7 +94,6 @@ run_rounds() {		# ROOT MODE
 }
 
 tmpfs=$(mktemp -d /dev/shm/vigil-bootguard-bench.XXXXXX)
-disk=build/bench/bootguard-root
 trap 'rm -rf "$tmpfs"' EXIT
 setup "$tmpfs"
 setup "$disk"
@@ -87,6 +101,7 @@ n=$(wc -l <"$disk/etc/vigil/channels/MANIFEST")
 echo "vigil-bootguard start --no-load: $n channels installed and last-known-good"
 run_rounds "$tmpfs" work | stats work
 run_rounds "$disk" durable | stats durable
+command -v python3 >/dev/null &&
 python3 - "$disk" "$rounds" <<'EOF' | stats floor
 import os, sys, time
 d, n = sys.argv[1], int(sys.argv[2])
