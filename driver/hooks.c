@@ -184,8 +184,9 @@ static void vigil_common(struct vigil_common *c, struct task_struct *t,
 }
 
 /*
- * Copy a NUL-terminated user string of at most @max bytes to @dst without sleeping or faulting: a word at a time where a word
- * lies within one page, else a byte at a time; a page that is not
+ * Copy a NUL-terminated user string of at most @max bytes to @dst
+ * without sleeping or faulting: a word at a time where a word lies
+ * within one page, else a byte at a time; a page that is not
  * resident ends the string where it begins.  Words may be read past the
  * NUL, never past its page.  Returns the length copied (no NUL is stored
  * for it).  The user access is open around the loop only, which calls
