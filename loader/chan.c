@@ -242,11 +242,11 @@ int vigil_channel_load(const void *data, size_t len,
 	static const struct vigil_load_opts defaults;
 	const u8 *d = data;
 	struct vigil_chan_header h;
-	struct vigil_payload_info info;
 	struct vigil_error dummy;
 	struct vigil_channel *ch;
 	size_t content_len, sig_off = 0, expect;
 	u32 sig_len, cs, us;
+	size_t limit;
 	bool verified = false;
 	u8 *payload = NULL;
 	int ret;
@@ -309,11 +309,19 @@ int vigil_channel_load(const void *data, size_t len,
 	ret = chan_check_frame(d + VIGIL_CHAN_HEADER_SIZE, cs, us, err);
 	if (ret)
 		return ret;
+	/* the payload and the channel come out of the memory cap first */
+	limit = opts->mem_limit && opts->mem_limit < VIGIL_MAX_CHANNEL_MEM ?
+		opts->mem_limit : VIGIL_MAX_CHANNEL_MEM;
+	if ((size_t)us + sizeof(*ch) > limit)
+		return vigil_errf(err, VIGIL_E_MEM_CAP, VIGIL_CHAN_HEADER_SIZE,
+				  false,
+				  "a %u-byte payload is over the memory left for the channel, %llu bytes",
+				  us, (unsigned long long)limit);
 	ret = chan_decompress(d + VIGIL_CHAN_HEADER_SIZE, cs, us, &payload,
 			      err);
 	if (ret)
 		return ret;
-	ret = vigil_payload_check(payload, us, &info, err);
+	ret = vigil_payload_validate(payload, us, err);
 	if (ret)
 		goto fail;
 	ch = vigil_alloc(sizeof(*ch));
@@ -322,7 +330,8 @@ int vigil_channel_load(const void *data, size_t len,
 				 "no memory for the channel");
 		goto fail;
 	}
-	ret = vigil_ruleset_build(payload, us, &info, &ch->rules, err);
+	ret = vigil_ruleset_build(payload, us, limit - us - sizeof(*ch),
+				  &ch->rules, err);
 	if (ret) {
 		vigil_free(ch);
 		goto fail;

@@ -8,6 +8,8 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -16,16 +18,34 @@
 #include <asm/unaligned.h>
 #include <crypto/sha2.h>
 
-/* Large buffers (payloads, tables) may come from vmalloc. */
+/*
+ * Large buffers (payloads, tables) may come from vmalloc.  Everything a
+ * channel makes the kernel allocate is charged to the memory cgroup of
+ * the process that loads it, and fails rather than wake the OOM killer:
+ * content never takes memory from the rest of the host by force.
+ */
+#define VIGIL_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static inline void *vigil_alloc(size_t size)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	return kvzalloc(size, VIGIL_GFP);
 }
 
 /* For buffers the caller fills completely before reading them. */
 static inline void *vigil_alloc_uninit(size_t size)
 {
-	return kvmalloc(size, GFP_KERNEL);
+	return kvmalloc(size, VIGIL_GFP);
+}
+
+/*
+ * Long loops of the loader (validating, compiling) call this now and
+ * then: it yields the CPU, and true means the loading task has been sent
+ * a fatal signal, so the load should stop.
+ */
+static inline bool vigil_yield(void)
+{
+	cond_resched();
+	return fatal_signal_pending(current);
 }
 
 static inline void vigil_free(const void *p)

@@ -44,6 +44,7 @@ static inline u32 get_unaligned_le32(const void *p)
 
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+#define U32_MAX			UINT32_MAX
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(c)		static_assert(!(c), #c)
 #ifndef min
@@ -64,6 +65,12 @@ static inline void *vigil_alloc(size_t size)
 static inline void *vigil_alloc_uninit(size_t size)
 {
 	return malloc(size ? size : 1);
+}
+
+/* Userspace has a scheduler of its own and no fatal signals to check. */
+static inline bool vigil_yield(void)
+{
+	return false;
 }
 
 static inline void vigil_free(const void *p)

@@ -35,11 +35,24 @@
 /* Operand stack depth while evaluating one rule (postfix). */
 #define VIGIL_MAX_EXPR_DEPTH		32U
 /*
- * Worst-case evaluation cost, in units (see FORMAT.md, "Cost"): per rule,
- * and for all rules of one event type together.
+ * The matcher's work, in steps (channels/FORMAT.md, "Work"): the most
+ * one rule may cost, and the budget of one event against every active
+ * channel together.  The loader proves each channel's bound from its
+ * records before it goes live; the sensor adds the bounds of all active
+ * channels up and refuses a channel that would push the sum over the
+ * budget; the matcher counts the steps it takes and stops an event at the
+ * budget whatever the content.
  */
-#define VIGIL_MAX_RULE_COST		(1U << 16)
-#define VIGIL_MAX_EVENT_COST		(1U << 26)
+#define VIGIL_MAX_RULE_WORK		(1U << 20)
+#define VIGIL_MAX_EVENT_WORK		(1U << 25)
+
+/*
+ * Memory: the most one loaded channel may hold (its payload, its compiled
+ * form and what compiling needs on the way), and all active channels
+ * together.  Checked before every allocation.
+ */
+#define VIGIL_MAX_CHANNEL_MEM		(128UL << 20)
+#define VIGIL_MAX_TOTAL_MEM		(256UL << 20)
 
 /* Longest string value an event carries; producers truncate to this. */
 #define VIGIL_MAX_FIELD_LEN		4096U

@@ -49,12 +49,14 @@
 	X(TYPE,		24, "operator does not apply to field type")	\
 	X(EXPR,		25, "malformed expression")			\
 	X(DEPTH,	26, "expression too deep")			\
-	X(COST,		27, "evaluation cost over its cap")		\
+	X(COST,		27, "matcher work over its budget")		\
 	X(DUP_RULE,	28, "duplicate rule id")			\
 	X(RULE,		29, "bad rule record")				\
 	X(VALUE,	30, "bad value")				\
 	X(NOMEM,	31, "out of memory")				\
-	X(CHANNEL_ID,	32, "channel id is zero")
+	X(CHANNEL_ID,	32, "channel id is zero")				\
+	X(MEM_CAP,	33, "memory over its cap")			\
+	X(INTR,		34, "load interrupted by a fatal signal")
 
 enum vigil_err {
 #define VIGIL_ERR_ENUM(name, nr, text) VIGIL_E_##name = nr,
@@ -114,11 +116,15 @@ typedef int (*vigil_verify_fn)(void *ctx, const void *data, size_t len,
  * @verify: checks an appended signature; if NULL a present signature is
  *	only checked structurally and vigil_channel.sig_verified stays false
  * @verify_ctx: passed to @verify
+ * @mem_limit: bytes the channel may hold once loaded, and on the way
+ *	(VIGIL_E_MEM_CAP past them); 0 means VIGIL_MAX_CHANNEL_MEM, and more
+ *	than that is cut to it
  */
 struct vigil_load_opts {
 	bool require_signature;
 	vigil_verify_fn verify;
 	void *verify_ctx;
+	size_t mem_limit;
 };
 
 struct vigil_ruleset;
@@ -212,6 +218,31 @@ int vigil_payload_validate(const u8 *p, size_t len, struct vigil_error *err);
 int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
 			  struct vigil_error *err);
 
+/**
+ * vigil_ruleset_work() - proven bound on the matcher's work for one event
+ * @rs: compiled rule set
+ * @type: event type
+ *
+ * No event of @type, whatever its values, makes vigil_match() take more
+ * steps against @rs than this (channels/FORMAT.md, "Work"), and
+ * vigil_match_may() on one of its fields no more than that again: the
+ * bound counts the prefilter's scans twice.  0 for a type without rules.
+ *
+ * Return: the bound in steps, at most VIGIL_MAX_EVENT_WORK.
+ */
+u64 vigil_ruleset_work(const struct vigil_ruleset *rs, u32 type);
+
+/**
+ * vigil_ruleset_costliest() - the rule of one event type with most work
+ * @rs: compiled rule set
+ * @type: event type with rules
+ * @work: out: that rule's bound in steps; may be NULL
+ *
+ * Return: its index, or U32_MAX if @type has no rules.
+ */
+u32 vigil_ruleset_costliest(const struct vigil_ruleset *rs, u32 type,
+			    u64 *work);
+
 /** vigil_ruleset_free() - release a rule set; NULL is ignored */
 void vigil_ruleset_free(struct vigil_ruleset *rs);
 
@@ -242,6 +273,22 @@ struct vigil_match {
 typedef int (*vigil_match_fn)(void *ctx, const struct vigil_match *m);
 
 /**
+ * struct vigil_work - what the matcher may still spend on one event
+ * @left: steps left (channels/FORMAT.md, "Work"); the matcher takes none
+ *	that does not fit
+ * @over: set when the budget ran out before every rule was evaluated;
+ *	the matches reported so far stand, the rest of the event was not
+ *	evaluated
+ *
+ * One budget may be passed to several vigil_match_work() calls, one per
+ * channel, so that they share it.
+ */
+struct vigil_work {
+	u64 left;
+	bool over;
+};
+
+/**
  * vigil_match() - evaluate a rule set against one event
  * @rs: compiled rule set
  * @ev: the event; its type and field count are checked against the schema
@@ -249,14 +296,30 @@ typedef int (*vigil_match_fn)(void *ctx, const struct vigil_match *m);
  * @fn: called once per matching rule, in rule order
  * @ctx: passed to @fn
  *
- * Never sleeps, never allocates, runs in time linear in the event's
- * string lengths for a given rule set.  Safe from tracepoint probes.
+ * Never sleeps, never allocates, takes at most VIGIL_MAX_EVENT_WORK
+ * steps (vigil_match_work() with a full budget).  Safe from tracepoint
+ * probes.
  *
  * Return: number of matching rules reported, or -EINVAL if @ev is not a
  * well-formed event of the schema.
  */
 int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 		vigil_match_fn fn, void *ctx);
+
+/**
+ * vigil_match_work() - vigil_match() within a budget
+ * @rs: compiled rule set
+ * @ev: the event
+ * @fn: called once per matching rule, in rule order; may be NULL
+ * @ctx: passed to @fn
+ * @work: the budget, spent as the matcher goes; when it runs out the
+ *	matcher stops and sets @work->over
+ *
+ * Return: as vigil_match().
+ */
+int vigil_match_work(const struct vigil_ruleset *rs,
+		     const struct vigil_event *ev, vigil_match_fn fn,
+		     void *ctx, struct vigil_work *work);
 
 /**
  * vigil_match_may() - whether a rule could match, knowing one string field

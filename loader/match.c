@@ -12,6 +12,12 @@
  * (a longer value is matched as if truncated to the cap; producers
  * truncate there anyway).  A NULL string pointer reads as the empty
  * string.
+ *
+ * It counts its work in steps (ruleset.h, channels/FORMAT.md "Work"):
+ * before each part of an event's evaluation it charges what that part
+ * costs at most, and when the budget cannot pay, it stops the event there
+ * and says so (vigil_work.over).  So no content can hold a CPU longer
+ * than the budget allows, even content the validator's bound got wrong.
  */
 #include "ruleset.h"
 
@@ -79,14 +85,22 @@ static bool vr_addr_op(const u8 *a, const u8 *v, u32 bits)
 	return !((a[full] ^ v[full]) & mask);
 }
 
-/* Value @vi of a predicate with operator @op on a string. */
+/*
+ * Value @vi of a predicate with operator @op on a string, charged to @w
+ * first; false (and @w over) if the budget cannot pay for it.
+ */
 static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
-		      u32 vi, const u8 *s, u32 n)
+		      u32 vi, const u8 *s, u32 n, struct vigil_work *w)
 {
 	const struct vigil_value_rec *v = &rs->values[vi];
 	const u8 *p = rs->strtab + le32_to_cpu(v->str.off);
-	u32 m = le32_to_cpu(v->str.len);
+	u32 m = le32_to_cpu(v->str.len), gw = 0;
 
+	if (op == VIGIL_OP_GLOB)
+		gw = ((const struct vigil_glob *)(rs->pool +
+						  rs->prep[vi]))->nwords;
+	if (!vr_charge(w, vr_value_work(op, m, n, gw)))
+		return false;
 	switch (op) {
 	case VIGIL_OP_EQ:
 		return vigil_str_eq(s, n, p, m, nocase);
@@ -112,7 +126,7 @@ static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
 static bool vr_pred(const struct vigil_ruleset *rs,
 		    const struct vigil_node_rec *nd,
 		    const struct vigil_event_desc *desc,
-		    const struct vigil_event *ev)
+		    const struct vigil_event *ev, struct vigil_work *w)
 {
 	u32 f = le16_to_cpu(nd->field), vi = le32_to_cpu(nd->arg);
 	u32 argc = le16_to_cpu(nd->argc), k;
@@ -134,18 +148,24 @@ static bool vr_pred(const struct vigil_ruleset *rs,
 		v = &rs->values[vi];
 		switch (ftype) {
 		case VIGIL_FT_U64:
+			if (!vr_charge(w, 1))
+				return false;
 			r = vr_num_op(nd->op, fv->num, le64_to_cpu(v->num));
 			break;
 		case VIGIL_FT_ADDR:
+			if (!vr_charge(w, 1))
+				return false;
 			r = vr_addr_op(fv->addr.a,
 				       rs->strtab + le32_to_cpu(v->str.off),
 				       nd->op == VIGIL_OP_CIDR ?
 				       le64_to_cpu(v->num) : 128);
 			break;
 		default:
-			r = vr_str_op(rs, nd->op, nocase, vi, s, n);
+			r = vr_str_op(rs, nd->op, nocase, vi, s, n, w);
 			break;
 		}
+		if (w->over)
+			return false;
 		if (r != all)
 			return r;
 	}
@@ -155,10 +175,13 @@ static bool vr_pred(const struct vigil_ruleset *rs,
 /*
  * Run a rule's postfix program, the payload's nodes, in place.  Operands
  * live in the bits of a u64; the compiler bounded the depth by
- * VIGIL_MAX_EXPR_DEPTH, and every pop is checked again here anyway.
+ * VIGIL_MAX_EXPR_DEPTH, and every pop is checked again here anyway.  The
+ * rule and its nodes are charged first, each value as it is compared; a
+ * rule the budget cannot finish is false, and @w says over.
  */
 static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
-		    const struct vigil_event *ev, int flip)
+		    const struct vigil_event *ev, int flip,
+		    struct vigil_work *w)
 {
 	const struct vigil_node_rec *nd = rs->nodes + rule->node;
 	const struct vigil_event_desc *desc = vigil_event_desc(rule->type);
@@ -167,13 +190,16 @@ static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
 	bool v;
 
 	BUILD_BUG_ON(VIGIL_MAX_EXPR_DEPTH > 63);
-	if (!desc)
+	if (!desc || !vr_charge(w, vr_rule_work(rule->nnodes)))
 		return false;
 	for (i = 0; i < rule->nnodes; i++, nd++) {
 		argc = le16_to_cpu(nd->argc);
 		switch (nd->kind) {
 		case VIGIL_NODE_PRED:
-			v = vr_pred(rs, nd, desc, ev) ^ ((int)i == flip);
+			v = vr_pred(rs, nd, desc, ev, w);
+			if (w->over)
+				return false;
+			v ^= (int)i == flip;
 			break;
 		case VIGIL_NODE_NOT:
 			if (!depth)
@@ -201,16 +227,19 @@ static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
 	return depth == 1 && (stack & 1);
 }
 
-/* Evaluate one rule and report it if it matches; non-zero: stop. */
+/*
+ * Evaluate one rule and report it if it matches; non-zero: stop (the
+ * callback said so, or the budget ran out).
+ */
 static int vr_try(const struct vigil_ruleset *rs, u32 r,
 		  const struct vigil_event *ev, vigil_match_fn fn, void *ctx,
-		  int *count)
+		  int *count, struct vigil_work *w)
 {
 	const struct vr_rule *rule = &rs->rules[r];
 	struct vigil_match m;
 
-	if (!vr_eval(rs, rule, ev, -1))
-		return 0;
+	if (!vr_eval(rs, rule, ev, -1, w))
+		return w->over;
 	(*count)++;
 	if (!fn)
 		return 0;
@@ -223,14 +252,14 @@ static int vr_try(const struct vigil_ruleset *rs, u32 r,
 
 static int vr_run_all(const struct vigil_ruleset *rs, const struct vr_type *ty,
 		      const struct vigil_event *ev, vigil_match_fn fn,
-		      void *ctx)
+		      void *ctx, struct vigil_work *w)
 {
 	const u32 *list = rs->order + ty->first;
 	int count = 0;
 	u32 i;
 
 	for (i = 0; i < ty->n; i++) {
-		if (vr_try(rs, list[i], ev, fn, ctx, &count))
+		if (vr_try(rs, list[i], ev, fn, ctx, &count, w))
 			break;
 	}
 	return count;
@@ -243,7 +272,7 @@ static int vr_run_all(const struct vigil_ruleset *rs, const struct vr_type *ty,
 static int vr_run_cands(const struct vigil_ruleset *rs,
 			const struct vr_type *ty, struct vigil_cands *c,
 			const struct vigil_event *ev, vigil_match_fn fn,
-			void *ctx)
+			void *ctx, struct vigil_work *w)
 {
 	const u32 *always = rs->order + ty->afirst;
 	u32 i, j, x, a = 0, r;
@@ -261,7 +290,7 @@ static int vr_run_cands(const struct vigil_ruleset *rs,
 			r = c->ids[i++];
 		else
 			r = always[a++];
-		if (vr_try(rs, r, ev, fn, ctx, &count))
+		if (vr_try(rs, r, ev, fn, ctx, &count, w))
 			break;
 	}
 	return count;
@@ -286,6 +315,28 @@ static int vr_run_cands(const struct vigil_ruleset *rs,
 int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 		vigil_match_fn fn, void *ctx)
 {
+	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
+
+	return vigil_match_work(rs, ev, fn, ctx, &w);
+}
+
+/**
+ * vigil_match_work() - vigil_match() within a budget
+ * @rs: compiled rule set
+ * @ev: the event
+ * @fn: called once per matching rule, in rule order; may be NULL
+ * @ctx: passed to @fn
+ * @work: the budget, spent as the matcher goes; when it runs out the
+ *	matcher stops and sets @work->over
+ *
+ * Against one rule set, never more than vigil_ruleset_work() steps.
+ *
+ * Return: as vigil_match().
+ */
+int vigil_match_work(const struct vigil_ruleset *rs,
+		     const struct vigil_event *ev, vigil_match_fn fn,
+		     void *ctx, struct vigil_work *work)
+{
 	struct vigil_cands c;
 	const struct vr_type *ty;
 	u32 f, n, mask;
@@ -294,8 +345,10 @@ int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 	if (!rs || !vr_event_ok(ev))
 		return -EINVAL;
 	ty = &rs->types[ev->type];
+	if (!ty->n || !vr_charge(work, VIGIL_WORK_EVENT))
+		return 0;
 	if (ty->na == ty->n)
-		return vr_run_all(rs, ty, ev, fn, ctx);
+		return vr_run_all(rs, ty, ev, fn, ctx, work);
 	c.n = 0;
 	c.overflow = false;
 	c.bloom = 0;
@@ -303,24 +356,27 @@ int vigil_match(const struct vigil_ruleset *rs, const struct vigil_event *ev,
 		f = __builtin_ctz(mask);
 		if (vr_field_str(ev, f, &s, &n))
 			vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f),
-					  s, n, &c);
+					  s, n, &c, work);
 	}
 	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
 		f = __builtin_ctz(mask);
 		if (f < ev->nfields)
 			vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
-					  ev->v[f].num, &c);
+					  ev->v[f].num, &c, work);
 	}
+	if (work->over)
+		return 0;
 	if (c.overflow)
-		return vr_run_all(rs, ty, ev, fn, ctx);
+		return vr_run_all(rs, ty, ev, fn, ctx, work);
 	if (!c.n && !ty->na)
 		return 0;	/* the common case: nothing to evaluate */
-	return vr_run_cands(rs, ty, &c, ev, fn, ctx);
+	return vr_run_cands(rs, ty, &c, ev, fn, ctx, work);
 }
 
 bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 		     const u8 *s, u32 n)
 {
+	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
 	const struct vr_type *ty;
 	struct vigil_cands c;
 
@@ -335,8 +391,8 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 	c.overflow = false;
 	c.bloom = 0;
 	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s,
-			  min(n, VIGIL_MAX_FIELD_LEN), &c);
-	return c.n || c.overflow;
+			  min(n, VIGIL_MAX_FIELD_LEN), &c, &w);
+	return c.n || c.overflow || w.over;
 }
 
 /**
@@ -356,6 +412,7 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 int vigil_rule_eval(const struct vigil_ruleset *rs, u32 rule_index,
 		    const struct vigil_event *ev, int flip_node)
 {
+	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
 	const struct vr_rule *rule;
 
 	if (!rs || rule_index >= rs->nrules || !vr_event_ok(ev))
@@ -368,5 +425,5 @@ int vigil_rule_eval(const struct vigil_ruleset *rs, u32 rule_index,
 	/* a rule is only ever evaluated for events of its type */
 	if (ev->type != rule->type)
 		return 0;
-	return vr_eval(rs, rule, ev, flip_node);
+	return vr_eval(rs, rule, ev, flip_node, &w);
 }

@@ -13,12 +13,6 @@
 #include "errmsg.h"
 #include "ruleset.h"
 
-/* Cost model, channels/FORMAT.md "Cost". */
-#define VIGIL_COST_NODE		1U
-#define VIGIL_COST_VALUE	1U
-#define VIGIL_COST_CHUNK	64U	/* pattern bytes per extra unit */
-#define VIGIL_COST_GLOB_MUL	4U
-
 /* What a predicate's values hold, from the field's type. */
 enum vigil_vkind {
 	VIGIL_VK_STR,
@@ -35,8 +29,7 @@ struct vigil_pv {
 	/* the rule being checked, for messages */
 	u32 ri, rid;
 	const struct vigil_event_desc *ev;
-	u64 ev_cost[VIGIL_EV_MAX + 1];
-	size_t pool_size;	/* struct vigil_payload_info */
+	u64 ev_work[VIGIL_EV_MAX + 1];	/* the rules' part of the bound */
 	u64 *nulmap;		/* see pv_nulmap(); NULL: none */
 };
 
@@ -152,11 +145,6 @@ static bool pv_glob_ok(const u8 *s, u32 len)
 	return !(n & 1);
 }
 
-static u32 pv_str_cost(u32 len)
-{
-	return VIGIL_COST_VALUE + (len + VIGIL_COST_CHUNK - 1) / VIGIL_COST_CHUNK;
-}
-
 /* A title or tag list: in bounds, length in range, no NUL byte. */
 static int pv_rule_str(struct vigil_pv *v, const struct vigil_rule_rec *r,
 		       const struct vigil_strref *s, const char *what,
@@ -182,18 +170,17 @@ static int pv_rule_str(struct vigil_pv *v, const struct vigil_rule_rec *r,
 }
 
 /*
- * One value of predicate node @ni (rule-relative @nj).  Adds its cost to
- * *@cost.
+ * One value of predicate node @ni (rule-relative @nj).  Adds its work
+ * bound to *@work.
  */
 static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
-			  enum vigil_vkind vk, u64 *cost)
+			  enum vigil_vkind vk, u64 *work)
 {
 	const struct vigil_value_rec *val = pv_value(v, vi);
 	size_t off = pv_value_off(v, vi);
 	u64 num = le64_to_cpu(val->num);
 	u32 soff = le32_to_cpu(val->str.off);
 	u32 slen = le32_to_cpu(val->str.len);
-	u32 c;
 
 	switch (vk) {
 	case VIGIL_VK_U64:
@@ -201,7 +188,7 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 			return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
 					  "rule %u (id %u) node %u value %u: numeric value has string [%u, +%u), must be {0, 0}",
 					  v->ri, v->rid, nj, vi, soff, slen);
-		*cost += VIGIL_COST_VALUE;
+		*work += vr_value_work_max(op, false, 0);
 		return VIGIL_E_OK;
 	case VIGIL_VK_ADDR:
 		if (!pv_strref_ok(v, &val->str))
@@ -219,7 +206,7 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 					  v->ri, v->rid, nj, vi,
 					  (unsigned long long)num,
 					  op == VIGIL_OP_EQ ? "128 for eq" : "0..128");
-		*cost += VIGIL_COST_VALUE;
+		*work += vr_value_work_max(op, false, 0);
 		return VIGIL_E_OK;
 	case VIGIL_VK_STR:
 		break;
@@ -244,18 +231,11 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 		return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
 				  "rule %u (id %u) node %u value %u: pattern contains a NUL byte",
 				  v->ri, v->rid, nj, vi);
-	c = pv_str_cost(slen);
-	if (op == VIGIL_OP_CONTAINS)
-		v->pool_size += (slen + 7) & ~7U;
-	if (op == VIGIL_OP_GLOB) {
-		if (!pv_glob_ok(pv_str(v, &val->str), slen))
-			return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
-					  "rule %u (id %u) node %u value %u: glob ends in a lone backslash",
-					  v->ri, v->rid, nj, vi);
-		c *= VIGIL_COST_GLOB_MUL;
-		v->pool_size += vigil_glob_bound(slen);
-	}
-	*cost += c;
+	if (op == VIGIL_OP_GLOB && !pv_glob_ok(pv_str(v, &val->str), slen))
+		return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
+				  "rule %u (id %u) node %u value %u: glob ends in a lone backslash",
+				  v->ri, v->rid, nj, vi);
+	*work += vr_value_work_max(op, true, slen);
 	return VIGIL_E_OK;
 }
 
@@ -300,7 +280,7 @@ static const char *const pv_ftype_name[] = {
 
 /* A predicate node; its values come next in values[]. */
 static int pv_pred(struct vigil_pv *v, const struct vigil_node_rec *n,
-		   u32 ni, u32 nj, u64 *cost)
+		   u32 ni, u32 nj, u64 *work)
 {
 	size_t off = pv_node_off(v, ni);
 	u32 field = le16_to_cpu(n->field);
@@ -350,7 +330,7 @@ static int pv_pred(struct vigil_pv *v, const struct vigil_node_rec *n,
 				  "rule %u (id %u) node %u: values [%u, +%u) outside values[%u]",
 				  v->ri, v->rid, nj, arg, argc, v->nvalues);
 	for (i = arg; i < end; i++) {
-		ret = pv_value_check(v, nj, i, n->op, vk, cost);
+		ret = pv_value_check(v, nj, i, n->op, vk, work);
 		if (ret)
 			return ret;
 	}
@@ -359,7 +339,7 @@ static int pv_pred(struct vigil_pv *v, const struct vigil_node_rec *n,
 }
 
 /* The nodes of rule v->ri: a postfix program leaving one truth value. */
-static int pv_expr(struct vigil_pv *v, u32 first, u32 count, u64 *cost)
+static int pv_expr(struct vigil_pv *v, u32 first, u32 count, u64 *work)
 {
 	static const char *const kind_name[] = {
 		[VIGIL_NODE_AND] = "and", [VIGIL_NODE_OR] = "or",
@@ -383,9 +363,8 @@ static int pv_expr(struct vigil_pv *v, u32 first, u32 count, u64 *cost)
 					  off + (n->reserved ? 3 : 12), true,
 					  "rule %u (id %u) node %u: reserved field not zero",
 					  v->ri, v->rid, nj);
-		*cost += VIGIL_COST_NODE;
 		if (n->kind == VIGIL_NODE_PRED) {
-			ret = pv_pred(v, n, ni, nj, cost);
+			ret = pv_pred(v, n, ni, nj, work);
 			if (ret)
 				return ret;
 			if (++depth > VIGIL_MAX_EXPR_DEPTH)
@@ -427,7 +406,7 @@ static int pv_rule_check(struct vigil_pv *v)
 	u32 etype = le16_to_cpu(r->event_type);
 	u32 first = le32_to_cpu(r->expr_first);
 	u32 count = le32_to_cpu(r->expr_count);
-	u64 cost = 0;
+	u64 work;
 	u32 end;
 	int ret;
 
@@ -474,22 +453,23 @@ static int pv_rule_check(struct vigil_pv *v)
 		return vigil_errf(v->err, VIGIL_E_EXPR, off + 12, true,
 				  "rule %u (id %u): nodes [%u, +%u) outside nodes[%u]",
 				  v->ri, v->rid, first, count, v->nnodes);
-	ret = pv_expr(v, first, count, &cost);
+	work = vr_rule_work(count);
+	ret = pv_expr(v, first, count, &work);
 	if (ret)
 		return ret;
 	v->next_node = end;
-	if (cost > VIGIL_MAX_RULE_COST)
+	if (work > VIGIL_MAX_RULE_WORK)
 		return vigil_errf(v->err, VIGIL_E_COST, off, true,
-				  "rule %u (id %u): cost %llu over cap %u",
-				  v->ri, v->rid, (unsigned long long)cost,
-				  VIGIL_MAX_RULE_COST);
-	v->ev_cost[etype] += cost;
-	if (v->ev_cost[etype] > VIGIL_MAX_EVENT_COST)
+				  "rule %u (id %u): work %llu steps, over the rule cap %u",
+				  v->ri, v->rid, (unsigned long long)work,
+				  VIGIL_MAX_RULE_WORK);
+	v->ev_work[etype] += work;
+	if (v->ev_work[etype] > VIGIL_MAX_EVENT_WORK)
 		return vigil_errf(v->err, VIGIL_E_COST, off, true,
-				  "rule %u (id %u): rules of %s cost %llu together, over cap %u",
+				  "rule %u (id %u): rules of %s take %llu steps together, over the event budget %u",
 				  v->ri, v->rid, v->ev->name,
-				  (unsigned long long)v->ev_cost[etype],
-				  VIGIL_MAX_EVENT_COST);
+				  (unsigned long long)v->ev_work[etype],
+				  VIGIL_MAX_EVENT_WORK);
 	return VIGIL_E_OK;
 }
 
@@ -596,25 +576,15 @@ static int pv_layout(struct vigil_pv *v, size_t len)
 	return VIGIL_E_OK;
 }
 
-int vigil_payload_validate(const u8 *p, size_t len, struct vigil_error *err)
-{
-	struct vigil_payload_info info;
-
-	return vigil_payload_check(p, len, &info, err);
-}
-
 /**
- * vigil_payload_check() - vigil_payload_validate(), telling what it saw
+ * vigil_payload_validate() - check a decompressed payload completely
  * @p: decompressed payload, 8-byte aligned
  * @len: its length
- * @info: out, valid when it returns VIGIL_E_OK
  * @err: why it failed; may be NULL
  *
  * Return: VIGIL_E_OK or the class of the first failing check.
  */
-int vigil_payload_check(const u8 *p, size_t len,
-			struct vigil_payload_info *info,
-			struct vigil_error *err)
+int vigil_payload_validate(const u8 *p, size_t len, struct vigil_error *err)
 {
 	const struct vigil_payload_header *h = (const void *)p;
 	struct vigil_error dummy;
@@ -673,6 +643,11 @@ int vigil_payload_check(const u8 *p, size_t len,
 		ret = pv_rule_check(&v);
 		if (ret)
 			goto out;
+		if (!((v.ri + 1) % 1024) && vigil_yield()) {
+			ret = vigil_errf(err, VIGIL_E_INTR, pv_rule_off(&v, v.ri),
+					 true, "interrupted at rule %u", v.ri);
+			goto out;
+		}
 	}
 	if (v.next_node != v.nnodes) {
 		ret = vigil_errf(err, VIGIL_E_EXPR,
@@ -689,8 +664,6 @@ int vigil_payload_check(const u8 *p, size_t len,
 		goto out;
 	}
 	ret = pv_dup_ids(&v);
-	if (!ret)
-		info->pool_size = v.pool_size;
 out:
 	vigil_free(v.nulmap);
 	return ret;

@@ -9,6 +9,7 @@
  * allocation.
  */
 #include "prefilter.h"
+#include "ruleset.h"
 #include "strmatch.h"
 
 unsigned int vigil_compile_fail_nth;
@@ -46,15 +47,9 @@ static inline u32 pf_hash(u32 key, u16 fk)
 	return (key ^ (fk * PF_SALT)) * PF_MUL;
 }
 
-/* 'A'..'Z' folded to lower case in all eight bytes of @g at once */
 static inline u64 pf_fold8(u64 g)
 {
-	/* bit 7 of t + c is set iff c >= x */
-	u64 t = g & 0x7f7f7f7f7f7f7f7fULL;
-	u64 upper = ((t + 0x3f3f3f3f3f3f3f3fULL) ^
-		     (t + 0x2525252525252525ULL)) & ~g & 0x8080808080808080ULL;
-
-	return g | upper >> 2;
+	return vigil_fold8(g);
 }
 
 /* The key of a wide gram: 8 folded bytes, first in the low bits. */
@@ -141,6 +136,41 @@ static u32 pf_log2_up(u64 n)
  * Return: 0, -EINVAL if @n is over the cap or an entry is tagged
  * VIGIL_PF_EMPTY, or -ENOMEM.
  */
+static u32 pf_tbits(u32 n)
+{
+	return max(pf_log2_up(n + n / 2), 4U);
+}
+
+static u32 pf_bbits(u32 n)
+{
+	return min(max(pf_log2_up(16ULL * n), PF_BITS_MIN), PF_BITS_MAX);
+}
+
+size_t vigil_pf_size(u32 n)
+{
+	if (!n)
+		return 0;
+	return ((size_t)sizeof(struct vigil_pf_ent) << pf_tbits(n)) +
+	       ((size_t)1 << (pf_bbits(n) - 3));
+}
+
+/* The longest run of used slots, the table being a ring. */
+static u32 pf_longest_run(const struct vigil_pf *pf)
+{
+	u32 size = 1U << pf->tbits, i, run = 0, best = 0, lead;
+
+	for (lead = 0; lead < size && pf->tab[lead].fk != VIGIL_PF_EMPTY;)
+		lead++;
+	if (lead == size)
+		return size;	/* cannot happen: at most two thirds are used */
+	for (i = lead; i < size; i++) {
+		run = pf->tab[i].fk != VIGIL_PF_EMPTY ? run + 1 : 0;
+		best = max(best, run);
+	}
+	/* a run that wraps around: the tail's and the head's together */
+	return max(best, run + lead);
+}
+
 int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n)
 {
@@ -152,8 +182,8 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		return -EINVAL;
 	if (!n)
 		return 0;	/* scans of an empty index find nothing */
-	pf->tbits = max(pf_log2_up(n + n / 2), 4U);
-	pf->bbits = min(max(pf_log2_up(16ULL * n), PF_BITS_MIN), PF_BITS_MAX);
+	pf->tbits = pf_tbits(n);
+	pf->bbits = pf_bbits(n);
 	tsz = (size_t)sizeof(*pf->tab) << pf->tbits;
 	bsz = (size_t)1 << (pf->bbits - 3);
 	pf->bitmap = vigil_compile_alloc(bsz + tsz);
@@ -193,6 +223,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		}
 		pf->tab[slot] = *e;
 	}
+	pf->probe_work = pf_longest_run(pf) + 1;
 	return 0;
 }
 
@@ -213,6 +244,10 @@ static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
 	       (1ULL << ((h >> (32 - pf->bbits)) & 63));
 }
 
+/*
+ * Walk the run of slots from @h's: at most pf->probe_work slots, which
+ * the caller has been charged.
+ */
 static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
 		     struct vigil_cands *c)
 {
@@ -235,13 +270,15 @@ static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
  * @s: its text
  * @n: its length
  * @c: candidates, added to; the scan stops when it overflows
+ * @w: the budget: a step per window, charged before the scan, and
+ *	@pf->probe_work per probe; the scan stops when it runs out
  *
  * Time linear in @n: for each width of key the field has (@pf->narrow,
  * @pf->wide), a window read whole and folded and a bit test at each
  * position, a probe of a short cluster of the table when a bit is set.
  */
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c)
+		       struct vigil_cands *c, struct vigil_work *w)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
 	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, key, h, i;
@@ -251,27 +288,35 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 	if (!bm)
 		return;
 	/* each window is read whole: the field's bytes, never beyond */
-	if ((pf->narrow >> (fk & 63)) & 1) {
+	if (((pf->narrow >> (fk & 63)) & 1) && n >= VIGIL_GRAM_LEN) {
+		if (!vr_charge(w, n - VIGIL_GRAM_LEN + 1))
+			return;
 		for (i = VIGIL_GRAM_LEN; i <= n; i++) {
 			key = (u32)pf_fold8(get_unaligned_le32(s + i -
 							       VIGIL_GRAM_LEN));
 			h = (key ^ salt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
+			if (!vr_charge(w, pf->probe_work))
+				return;
 			pf_probe(pf, h, key, fk, c);
 			if (c->overflow)
 				return;
 		}
 	}
-	if ((pf->wide >> (wfk & 63)) & 1) {
+	if (((pf->wide >> (wfk & 63)) & 1) && n >= VIGIL_GRAM_WIDE) {
+		if (!vr_charge(w, n - VIGIL_GRAM_WIDE + 1))
+			return;
 		for (i = VIGIL_GRAM_WIDE; i <= n; i++) {
-			const u8 *w = s + i - VIGIL_GRAM_WIDE;
+			const u8 *g = s + i - VIGIL_GRAM_WIDE;
 
-			key = pf_key8(pf_fold8(get_unaligned_le32(w) |
-					       (u64)get_unaligned_le32(w + 4) << 32));
+			key = pf_key8(pf_fold8(get_unaligned_le32(g) |
+					       (u64)get_unaligned_le32(g + 4) << 32));
 			h = (key ^ wsalt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
+			if (!vr_charge(w, pf->probe_work))
+				return;
 			pf_probe(pf, h, key, wfk, c);
 			if (c->overflow)
 				return;
@@ -285,12 +330,25 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
  * @fk: vigil_pf_fk() of the field
  * @x: its value
  * @c: candidates, added to
+ * @w: the budget: @pf->probe_work for the probe
  */
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c)
+		       struct vigil_cands *c, struct vigil_work *w)
 {
 	u32 key = vigil_pf_numkey(x), h = pf_hash(key, fk);
 
-	if (pf->bitmap && pf_maybe(pf, h))
+	if (pf->bitmap && pf_maybe(pf, h) && vr_charge(w, pf->probe_work))
 		pf_probe(pf, h, key, fk, c);
+}
+
+u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n)
+{
+	u64 per = 1 + (u64)pf->probe_work, work = 0;
+
+	if (((pf->narrow >> (fk & 63)) & 1) && n >= VIGIL_GRAM_LEN)
+		work += (n - VIGIL_GRAM_LEN + 1) * per;
+	if (((pf->wide >> ((fk | VIGIL_PF_WIDE) & 63)) & 1) &&
+	    n >= VIGIL_GRAM_WIDE)
+		work += (n - VIGIL_GRAM_WIDE + 1) * per;
+	return work;
 }

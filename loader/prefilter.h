@@ -20,6 +20,7 @@
 #define VIGIL_PREFILTER_H
 
 #include "compat.h"
+#include "loader.h"
 #include "schema.h"
 
 /* Bytes of a gram; shorter literals cannot anchor a rule. */
@@ -72,6 +73,8 @@ struct vigil_pf_ent {
  * @narrow: bit (fk % 64) for the tag fk of each narrow key: a scan skips
  *	the narrow windows of a field whose bit is clear
  * @wide: likewise for the wide keys
+ * @probe_work: steps one probe is charged: the longest run of used slots,
+ *	plus the free slot that ends it
  */
 struct vigil_pf {
 	struct vigil_pf_ent *tab;
@@ -81,6 +84,7 @@ struct vigil_pf {
 	size_t size;
 	u64 narrow;
 	u64 wide;
+	u32 probe_work;
 };
 
 /**
@@ -144,14 +148,33 @@ static inline void *vigil_compile_alloc_uninit(size_t size)
 	return vigil_alloc_uninit(size);
 }
 
+/**
+ * vigil_pf_size() - bytes vigil_pf_build() allocates for some keys
+ * @n: their number
+ *
+ * Return: the size; 0 for no keys.
+ */
+size_t vigil_pf_size(u32 n);
+
+/**
+ * vigil_pf_scan_work() - steps one scan of a string field costs at most
+ * @pf: the index
+ * @fk: vigil_pf_fk() of the field
+ * @n: its length
+ *
+ * Return: per width of key the field has, a step per window and a probe
+ * (@pf->probe_work) per window.
+ */
+u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n);
+
 u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide);
 u32 vigil_pf_numkey(u64 x);
 int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n);
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c);
+		       struct vigil_cands *c, struct vigil_work *w);
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c);
+		       struct vigil_cands *c, struct vigil_work *w);
 
 #endif /* VIGIL_PREFILTER_H */

@@ -3,15 +3,21 @@
  * Compiling a validated payload into the in-memory rule set: see
  * ruleset.h for the form, match.c for its use.
  *
- * A quick pass over the nodes bounds the pool of prepared forms.  Then one
- * pass over the rules checks each rule's nodes and values (the matcher
- * interprets them in place, so nothing it will follow is left unchecked,
- * validated payload or not), builds the prepared forms of contains and
- * glob values into the pool and derives the rule's anchors; those that
- * survive the rule get their grams at once.  Last, the keys go into the
- * prefilter, and a
- * counting sort fills the per-type lists.  Building is all or nothing: on
- * any failure everything allocated so far is freed.
+ * A first pass over the nodes finds the contains and glob values that
+ * need a prepared form and gives each distinct (operator, case, pattern)
+ * one place in the pool: a thousand values naming the same pattern cost
+ * one form.  Then one pass over the rules checks each rule's nodes and
+ * values (the matcher interprets them in place, so nothing it will follow
+ * is left unchecked, validated payload or not), builds the prepared forms
+ * into the pool, adds up the rule's work bound and derives its anchors;
+ * those that survive the rule get their grams at once.  Last, the keys go
+ * into the prefilter, each event type gets its bound (the prefilter's
+ * scans and its rules), and a counting sort fills the per-type lists.
+ *
+ * Every allocation, kept or passing, is checked against the memory the
+ * caller allows before it is made.  Long loops yield the CPU and stop on
+ * a fatal signal.  Building is all or nothing: on any failure everything
+ * allocated so far is freed.
  */
 #include "errmsg.h"
 #include "ruleset.h"
@@ -76,12 +82,15 @@ struct vr_build {
 	struct vigil_error *err;
 	const struct vigil_event_desc *desc[VIGIL_EV_MAX + 1];
 	u32 next_value;
-	size_t pool_size;	/* bound from vr_pool_bound() or validation */
-	bool pool_sized;	/* pool_size came from validation */
-	size_t pool_used;
+	size_t mem;		/* allocated now, passing buffers included */
+	size_t mem_limit;	/* what the caller allows */
+	size_t pool_size;	/* from vr_pool_plan() */
+	u64 rule_work;		/* the current rule's bound */
 	struct vr_anchor *anchors;	/* the current rule's */
+	size_t anchors_size;
 	u32 nanchors;
 	struct vigil_pf_ent *ents;	/* every rule's, keyed */
+	size_t ents_size;
 	u32 nents;
 	struct vr_aset aset[VIGIL_MAX_EXPR_DEPTH + 1];
 	struct vr_lit lit[VIGIL_MAX_PRED_VALUES];
@@ -103,13 +112,33 @@ static bool vr_is_str(u8 ftype)
 	return ftype == VIGIL_FT_STR || ftype == VIGIL_FT_PATH;
 }
 
-static void *vr_alloc(struct vigil_ruleset *rs, size_t size)
+/*
+ * Every allocation of the build: refused before it is made if it would
+ * take the build over its memory limit (*@capped set), zeroed unless
+ * @uninit.  What stays in the rule set is added to rs->mem by the caller.
+ */
+static void *vr_alloc(struct vr_build *b, size_t size, bool uninit,
+		      bool *capped)
 {
-	void *p = vigil_compile_alloc(size ? size : 1);
+	void *p;
 
+	if (size > b->mem_limit || b->mem > b->mem_limit - size) {
+		*capped = true;
+		return NULL;
+	}
+	p = uninit ? vigil_compile_alloc_uninit(size ? size : 1) :
+		     vigil_compile_alloc(size ? size : 1);
 	if (p)
-		rs->mem += size;
+		b->mem += size;
 	return p;
+}
+
+static void vr_free(struct vr_build *b, void *p, size_t size)
+{
+	if (!p)
+		return;
+	vigil_free(p);
+	b->mem -= size;
 }
 
 static int vr_bad(struct vr_build *b, int code, u32 r, u32 node,
@@ -119,37 +148,6 @@ static int vr_bad(struct vr_build *b, int code, u32 r, u32 node,
 
 	return vigil_errf(b->err, code, 0, true,
 			  "rule %u (id %u) node %u: %s", r, id, node, what);
-}
-
-/*
- * Room for the prepared forms: every value of every contains or glob
- * predicate in the payload, at its largest.  Rules use each node's values
- * at most once (vr_pred() makes them follow in node order), so their
- * prepared forms fit.
- */
-static void vr_pool_bound(struct vr_build *b)
-{
-	const struct vr_src *src = &b->src;
-	u32 i, k, arg, argc, len;
-
-	for (i = 0; i < src->nnodes; i++) {
-		const struct vigil_node_rec *nd = &src->nodes[i];
-
-		if (nd->kind != VIGIL_NODE_PRED ||
-		    (nd->op != VIGIL_OP_CONTAINS && nd->op != VIGIL_OP_GLOB))
-			continue;
-		arg = le32_to_cpu(nd->arg);
-		argc = le16_to_cpu(nd->argc);
-		if (arg > src->nvalues || argc > src->nvalues - arg)
-			continue;
-		for (k = arg; k < arg + argc; k++) {
-			len = min(le32_to_cpu(src->values[k].str.len),
-				  VIGIL_MAX_PATTERN_LEN);
-			b->pool_size += nd->op == VIGIL_OP_GLOB ?
-					vigil_glob_bound(len) :
-						vr_align8(len);
-		}
-	}
 }
 
 /*
@@ -168,6 +166,168 @@ static bool vr_has_border(const u8 *p, u32 len, bool nocase)
 	       memchr(p + 1, c & ~0x20, len - 1);
 }
 
+/* FNV-1a of the bytes a prepared form depends on. */
+static u32 vr_pat_hash(u8 op, bool nocase, const u8 *p, u32 len)
+{
+	u32 h = 2166136261U ^ op ^ (nocase << 8), i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619U;
+	return h;
+}
+
+/* Value @vi's pattern; the caller checked it lies in the string table. */
+static const u8 *vr_pat(const struct vr_build *b, u32 vi, u32 *len)
+{
+	const struct vigil_value_rec *v = &b->src.values[vi];
+
+	*len = le32_to_cpu(v->str.len);
+	return b->src.strtab + le32_to_cpu(v->str.off);
+}
+
+/* Whether value @vi is a well-formed pattern the pool may look at. */
+static bool vr_pat_ok(const struct vr_build *b, u32 vi)
+{
+	const struct vigil_value_rec *v = &b->src.values[vi];
+	u32 off = le32_to_cpu(v->str.off), len = le32_to_cpu(v->str.len);
+
+	return len && len <= VIGIL_MAX_PATTERN_LEN &&
+	       off <= b->src.strtab_size && len <= b->src.strtab_size - off;
+}
+
+/* A slot of the table that finds equal patterns: a value that has one. */
+struct vr_pat_slot {
+	u32 vi1;	/* value index + 1; 0: free */
+	u8 op;
+	u8 nocase;
+};
+
+/*
+ * One predicate's values: plan a prepared form for each that needs one,
+ * or, without @tab, count them.  Sets rs->prep[vi] to the form's offset
+ * with bit 0 set on the value that builds it (vr_value() clears it); to
+ * 0, the shared table of zeros, for contains values without a border.
+ */
+static int vr_plan_pred(struct vr_build *b, const struct vigil_node_rec *nd,
+			u32 arg, u32 argc, struct vr_pat_slot *tab, u32 mask,
+			u32 *count, bool *capped)
+{
+	bool nc = nd->flags & VIGIL_PRED_NOCASE;
+	struct vigil_glob_info gi;
+	u32 k, slot, len, olen;
+	struct vr_pat_slot *e;
+	const u8 *p, *q;
+	size_t size;
+
+	if (nd->op != VIGIL_OP_CONTAINS && nd->op != VIGIL_OP_GLOB)
+		return 0;
+	if (!tab) {
+		*count += argc;
+		return 0;
+	}
+	for (k = arg; k < arg + argc; k++) {
+		if (!vr_pat_ok(b, k))
+			continue;	/* vr_value() rejects it */
+		p = vr_pat(b, k, &len);
+		if (nd->op == VIGIL_OP_CONTAINS && !vr_has_border(p, len, nc))
+			continue;
+		slot = vr_pat_hash(nd->op, nc, p, len) & mask;
+		for (;; slot = (slot + 1) & mask) {
+			e = &tab[slot];
+			if (!e->vi1)
+				break;
+			q = vr_pat(b, e->vi1 - 1, &olen);
+			if (e->op == nd->op && e->nocase == nc && olen == len &&
+			    !memcmp(p, q, len))
+				break;
+		}
+		if (e->vi1) {
+			/* the same form: share it, build nothing */
+			b->rs->prep[k] = b->rs->prep[e->vi1 - 1] & ~1U;
+			continue;
+		}
+		size = nd->op == VIGIL_OP_GLOB ?
+		       vigil_glob_scan(p, len, nc, &gi) : vr_align8(len);
+		if (size > b->mem_limit - b->pool_size) {
+			*capped = true;
+			return -ENOMEM;
+		}
+		e->vi1 = k + 1;
+		e->op = nd->op;
+		e->nocase = nc;
+		b->rs->prep[k] = (u32)b->pool_size | 1;
+		b->pool_size += size;
+	}
+	return 0;
+}
+
+/*
+ * Walk the predicates as vr_rule() will, with the same range checks, so
+ * that each value is planned once and for the predicate that compiles it;
+ * stop quietly where vr_rule() will fail.
+ */
+static int vr_plan_walk(struct vr_build *b, struct vr_pat_slot *tab, u32 mask,
+			u32 *count, bool *capped)
+{
+	const struct vr_src *src = &b->src;
+	u32 r, i, first, cnt, arg, argc, next = 0;
+	int ret;
+
+	for (r = 0; r < src->nrules; r++) {
+		first = le32_to_cpu(src->rules[r].expr_first);
+		cnt = le32_to_cpu(src->rules[r].expr_count);
+		if (!cnt || cnt > VIGIL_MAX_RULE_NODES || first > src->nnodes ||
+		    cnt > src->nnodes - first)
+			return 0;
+		for (i = first; i < first + cnt; i++) {
+			const struct vigil_node_rec *nd = &src->nodes[i];
+
+			if (nd->kind != VIGIL_NODE_PRED)
+				continue;
+			arg = le32_to_cpu(nd->arg);
+			argc = le16_to_cpu(nd->argc);
+			if (!argc || argc > VIGIL_MAX_PRED_VALUES ||
+			    arg != next || argc > src->nvalues - arg)
+				return 0;
+			next += argc;
+			ret = vr_plan_pred(b, nd, arg, argc, tab, mask, count,
+					   capped);
+			if (ret)
+				return ret;
+		}
+		if (!((r + 1) % 1024) && vigil_yield())
+			return -EINTR;
+	}
+	return 0;
+}
+
+/*
+ * Plan the pool of prepared forms: every contains value with a border
+ * and every glob value, one form per distinct (operator, case, pattern).
+ * Sizes b->pool_size; the table that finds equal patterns is passing.
+ */
+static int vr_pool_plan(struct vr_build *b, bool *capped)
+{
+	struct vr_pat_slot *tab;
+	u32 n = 0, bits;
+	size_t tsize;
+	int ret;
+
+	b->pool_size = VR_ZERO_TABLE;
+	ret = vr_plan_walk(b, NULL, 0, &n, capped);
+	if (ret || !n)
+		return ret;
+	for (bits = 4; (1U << bits) < 2 * n; bits++)
+		;
+	tsize = sizeof(*tab) << bits;
+	tab = vr_alloc(b, tsize, false, capped);
+	if (!tab)
+		return -ENOMEM;
+	ret = vr_plan_walk(b, tab, (1U << bits) - 1, &n, capped);
+	vr_free(b, tab, tsize);
+	return ret;
+}
+
 /*
  * Check one value of a predicate on a field of type @ftype with operator
  * @op; build its prepared form; find its anchor.  Return: 0 or a
@@ -180,8 +340,9 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 	u32 off = le32_to_cpu(rec->str.off), len = le32_to_cpu(rec->str.len);
 	const struct vr_src *src = &b->src;
 	struct vigil_glob_info gi;
+	bool wide, build;
 	const u8 *p;
-	bool wide;
+	u32 at;
 	u8 *dst;
 
 	lit->weight = 0;
@@ -202,25 +363,25 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 		       VIGIL_E_VALUE : 0;
 	if (!len || len > VIGIL_MAX_PATTERN_LEN)
 		return VIGIL_E_VALUE;
-	dst = b->rs->pool + b->pool_used;
+	/* the value that builds a planned form, where vr_pool_plan() put it */
+	at = b->rs->prep[vi] & ~1U;
+	build = b->rs->prep[vi] & 1;
+	b->rs->prep[vi] = at;
+	dst = b->rs->pool + at;
 	if (op == VIGIL_OP_CONTAINS) {
-		if (b->pool_size - b->pool_used < len)
-			return VIGIL_E_VALUE;	/* cannot happen */
-		/* a table of zeros is shared: the pool's first bytes */
-		b->rs->prep[vi] = 0;
-		if (vr_has_border(p, len, nocase) &&
-		    vigil_kmp_build(p, len, nocase, dst)) {
-			b->rs->prep[vi] = b->pool_used;
-			b->pool_used += vr_align8(len);
+		if (build) {
+			if (b->pool_size - at < len)
+				return VIGIL_E_VALUE;	/* cannot happen */
+			vigil_kmp_build(p, len, nocase, dst);
 		}
 	} else if (op == VIGIL_OP_GLOB) {
 		vigil_glob_scan(p, len, nocase, &gi);
-		if (b->pool_size - b->pool_used < gi.size)
-			return VIGIL_E_VALUE;	/* cannot happen */
-		b->rs->prep[vi] = b->pool_used;
-		b->pool_used += gi.size;
-		memset(dst, 0, gi.size);
-		vigil_glob_build(p, len, nocase, &gi, (void *)dst);
+		if (build) {
+			if (b->pool_size - at < gi.size)
+				return VIGIL_E_VALUE;	/* cannot happen */
+			memset(dst, 0, gi.size);
+			vigil_glob_build(p, len, nocase, &gi, (void *)dst);
+		}
 		len = gi.lit_len;
 		if (len < VIGIL_GRAM_LEN)
 			return 0;
@@ -375,6 +536,8 @@ static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 			       nd->flags & VIGIL_PRED_NOCASE, &b->lit[k]);
 		if (ret)
 			return vr_bad(b, ret, r, i, "bad value");
+		b->rule_work += vr_value_work_max(nd->op, vr_is_str(ftype),
+			le32_to_cpu(b->src.values[arg + k].str.len));
 	}
 	if (!vr_is_str(ftype) &&
 	    (ftype != VIGIL_FT_U64 || nd->op != VIGIL_OP_EQ)) {
@@ -384,6 +547,38 @@ static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 	}
 	vr_anchor_pred(b, r, vigil_pf_fk(type, field), argc,
 		       nd->flags & VIGIL_PRED_ALL, set);
+	return 0;
+}
+
+/* Payload offset of rule @r's record, for messages. */
+static u64 vr_rule_off(u32 r)
+{
+	return sizeof(struct vigil_payload_header) +
+	       (u64)r * sizeof(struct vigil_rule_rec);
+}
+
+/* Add rule @r's bound to its type's, within the caps. */
+static int vr_rule_sum(struct vr_build *b, u32 r, u16 type)
+{
+	struct vr_type *ty = &b->rs->types[type];
+	u32 id = le32_to_cpu(b->src.rules[r].id);
+
+	if (b->rule_work > VIGIL_MAX_RULE_WORK)
+		return vigil_errf(b->err, VIGIL_E_COST, vr_rule_off(r), true,
+				  "rule %u (id %u): work %llu steps, over the rule cap %u",
+				  r, id, (unsigned long long)b->rule_work,
+				  VIGIL_MAX_RULE_WORK);
+	ty->rules_work += b->rule_work;
+	if (ty->rules_work > VIGIL_MAX_EVENT_WORK)
+		return vigil_errf(b->err, VIGIL_E_COST, vr_rule_off(r), true,
+				  "rule %u (id %u): rules of %s take %llu steps together, over the event budget %u",
+				  r, id, b->desc[type]->name,
+				  (unsigned long long)ty->rules_work,
+				  VIGIL_MAX_EVENT_WORK);
+	if (!ty->costliest_work || b->rule_work > ty->costliest_work) {
+		ty->costliest = r;
+		ty->costliest_work = b->rule_work;
+	}
 	return 0;
 }
 
@@ -409,6 +604,7 @@ static int vr_rule(struct vr_build *b, u32 r)
 	rule->node = first;
 	rule->nnodes = cnt;
 	b->nanchors = 0;
+	b->rule_work = vr_rule_work(cnt);
 	for (i = 0; i < cnt; i++) {
 		const struct vigil_node_rec *nd = &b->src.nodes[first + i];
 
@@ -440,6 +636,9 @@ static int vr_rule(struct vr_build *b, u32 r)
 	if (depth != 1)
 		return vr_bad(b, VIGIL_E_EXPR, r, cnt - 1,
 			      "does not leave one value");
+	ret = vr_rule_sum(b, r, type);
+	if (ret)
+		return ret;
 	if (!b->aset[0].ok)
 		return 0;
 	rule->anchored = 1;
@@ -477,10 +676,53 @@ static void vr_lists(struct vigil_ruleset *rs)
 	}
 }
 
-/* The prefilter, and per type the fields that have keys. */
-static int vr_index(struct vr_build *b)
+/*
+ * Each event type's bound: the setup, its rules, and the prefilter's
+ * scans of its keyed fields at full length, counted twice (once more for
+ * vigil_match_may()).  Over the budget, the channel is refused, naming
+ * the type's costliest rule.
+ */
+static int vr_bounds(struct vr_build *b)
 {
 	struct vigil_ruleset *rs = b->rs;
+	u64 scan;
+	u32 t, f;
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		struct vr_type *ty = &rs->types[t];
+
+		if (!ty->n)
+			continue;
+		scan = 0;
+		for (f = 0; f < VIGIL_MAX_FIELDS; f++) {
+			if (ty->strmask & (1U << f))
+				scan += vigil_pf_scan_work(&rs->pf,
+							   vigil_pf_fk(t, f),
+							   VIGIL_MAX_FIELD_LEN);
+			if (ty->nummask & (1U << f))
+				scan += rs->pf.probe_work;
+		}
+		ty->work = VIGIL_WORK_EVENT + ty->rules_work + 2 * scan;
+		if (ty->work > VIGIL_MAX_EVENT_WORK)
+			return vigil_errf(b->err, VIGIL_E_COST,
+					  vr_rule_off(ty->costliest), true,
+					  "%s events take up to %llu steps (rules %llu, prefilter %llu), over the event budget %u; its costliest rule is %u (id %u, %llu steps)",
+					  b->desc[t]->name,
+					  (unsigned long long)ty->work,
+					  (unsigned long long)ty->rules_work,
+					  (unsigned long long)(2 * scan),
+					  VIGIL_MAX_EVENT_WORK, ty->costliest,
+					  rs->rules[ty->costliest].id,
+					  (unsigned long long)ty->costliest_work);
+	}
+	return 0;
+}
+
+/* The prefilter, and per type the fields that have keys. */
+static int vr_index(struct vr_build *b, bool *capped)
+{
+	struct vigil_ruleset *rs = b->rs;
+	size_t size = vigil_pf_size(b->nents);
 	u32 i, t, f;
 	int ret;
 
@@ -492,9 +734,14 @@ static int vr_index(struct vr_build *b)
 		else
 			rs->types[t].nummask |= 1U << f;
 	}
+	if (size > b->mem_limit || b->mem > b->mem_limit - size) {
+		*capped = true;
+		return -ENOMEM;
+	}
 	ret = vigil_pf_build(&rs->pf, b->ents, b->nents);
 	if (ret)
 		return ret;
+	b->mem += rs->pf.size;
 	rs->mem += rs->pf.size;
 	return 0;
 }
@@ -536,16 +783,17 @@ static int vr_parse(struct vr_build *b, const u8 *p, size_t len)
 /*
  * The rule set and the arrays whose sizes the header gives: per rule, the
  * per-type lists (two entries a rule), the prepared forms' offsets (one a
- * value); and, while compiling, a rule's anchors and everyone's keys (at
- * most one each a value).
+ * value); the pool they point into; and, while compiling, a rule's
+ * anchors and everyone's keys (at most one each a value).
  */
-static int vr_alloc_all(struct vr_build *b)
+static int vr_alloc_all(struct vr_build *b, bool *capped)
 {
 	const struct vr_src *src = &b->src;
 	struct vigil_ruleset *rs;
-	u8 *core;
+	size_t size;
+	int ret;
 
-	rs = vigil_compile_alloc(sizeof(*rs));
+	rs = vr_alloc(b, sizeof(*rs), false, capped);
 	if (!rs)
 		return -ENOMEM;
 	b->rs = rs;
@@ -554,38 +802,36 @@ static int vr_alloc_all(struct vr_build *b)
 	rs->nodes = src->nodes;
 	rs->values = src->values;
 	rs->strtab = src->strtab;
-	core = vr_alloc(rs, (size_t)src->nrules * (sizeof(struct vr_rule) +
-						   2 * sizeof(u32)) +
-			    (size_t)src->nvalues * sizeof(u32));
-	if (!core)
+	size = (size_t)src->nrules * (sizeof(struct vr_rule) + 2 * sizeof(u32)) +
+	       (size_t)src->nvalues * sizeof(u32);
+	rs->core = vr_alloc(b, size, false, capped);
+	if (!rs->core)
 		return -ENOMEM;
-	rs->core = core;
-	rs->rules = (struct vr_rule *)core;
+	rs->mem += size;
+	rs->rules = rs->core;
 	rs->order = (u32 *)(rs->rules + src->nrules);
 	rs->prep = rs->order + 2 * (size_t)src->nrules;
-	/* a rule's anchors, at most one a value; then the keyed ones */
-	b->anchors = vigil_compile_alloc_uninit((size_t)(src->nvalues ?: 1) *
-						sizeof(*b->anchors));
+	b->anchors_size = (size_t)(src->nvalues ?: 1) * sizeof(*b->anchors);
+	b->anchors = vr_alloc(b, b->anchors_size, true, capped);
 	if (!b->anchors)
 		return -ENOMEM;
-	b->ents = vigil_compile_alloc_uninit((size_t)(src->nvalues ?: 1) *
-					     sizeof(*b->ents));
+	b->ents_size = (size_t)(src->nvalues ?: 1) * sizeof(*b->ents);
+	b->ents = vr_alloc(b, b->ents_size, true, capped);
 	if (!b->ents)
 		return -ENOMEM;
-	if (!b->pool_sized)
-		vr_pool_bound(b);
+	ret = vr_pool_plan(b, capped);
+	if (ret)
+		return ret;
 	/*
 	 * Not zeroed: each prepared form is written (globs zeroed) in full,
 	 * after the all-zero KMP table that contains values without borders
 	 * share.
 	 */
-	b->pool_size += VR_ZERO_TABLE;
-	rs->pool = vigil_compile_alloc_uninit(b->pool_size);
+	rs->pool = vr_alloc(b, b->pool_size, true, capped);
 	if (!rs->pool)
 		return -ENOMEM;
 	rs->mem += b->pool_size;
 	memset(rs->pool, 0, VR_ZERO_TABLE);
-	b->pool_used = VR_ZERO_TABLE;
 	return 0;
 }
 
@@ -601,32 +847,31 @@ static int vr_alloc_all(struct vr_build *b)
  * validation (it then fails with the class of the first problem).  All
  * or nothing: on failure nothing stays allocated.  May sleep.
  *
- * Return: VIGIL_E_OK, VIGIL_E_NOMEM, or a structural error class.
+ * Return: VIGIL_E_OK, VIGIL_E_NOMEM, VIGIL_E_MEM_CAP, VIGIL_E_COST,
+ * VIGIL_E_INTR, or a structural error class.
  */
 int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
 			  struct vigil_error *err)
 {
-	return vigil_ruleset_build(p, len, NULL, out, err);
+	return vigil_ruleset_build(p, len, VIGIL_MAX_CHANNEL_MEM, out, err);
 }
 
 /**
- * vigil_ruleset_build() - vigil_ruleset_compile(), sized by validation
- * @p: payload that passed vigil_payload_check()
+ * vigil_ruleset_build() - vigil_ruleset_compile() within a memory limit
+ * @p: payload that passed vigil_payload_validate()
  * @len: payload length
- * @info: what vigil_payload_check() found in @p, or NULL to find it here
+ * @mem_limit: bytes the build may hold at any time, passing buffers
+ *	included; what stays is less
  * @out: the rule set (vigil_ruleset_free()); NULL on failure
  * @err: why it failed; may be NULL
  *
- * The same checks and result as vigil_ruleset_compile(); a wrong @info
- * can make it fail, never read or write out of bounds.
- *
- * Return: VIGIL_E_OK, VIGIL_E_NOMEM, or a structural error class.
+ * Return: as vigil_ruleset_compile().
  */
-int vigil_ruleset_build(const u8 *p, size_t len,
-			const struct vigil_payload_info *info,
+int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 			struct vigil_ruleset **out, struct vigil_error *err)
 {
 	struct vigil_error dummy;
+	bool capped = false;
 	struct vr_build *b;
 	u32 r;
 	int ret;
@@ -634,27 +879,41 @@ int vigil_ruleset_build(const u8 *p, size_t len,
 	*out = NULL;
 	if (!err)
 		err = &dummy;
+	if (sizeof(*b) > mem_limit)
+		return vigil_errf(err, VIGIL_E_MEM_CAP, 0, true,
+				  "no memory left under the cap of %llu bytes",
+				  (unsigned long long)mem_limit);
 	b = vigil_compile_alloc(sizeof(*b));
 	if (!b)
 		return vigil_errf(err, VIGIL_E_NOMEM, 0, true,
 				  "no memory for the rule set");
 	b->err = err;		/* the rest is zeroed */
-	if (info) {
-		b->pool_size = info->pool_size;
-		b->pool_sized = true;
-	}
+	b->mem = sizeof(*b);
+	b->mem_limit = mem_limit;
 	for (r = 1; r <= VIGIL_EV_MAX; r++)
 		b->desc[r] = vigil_event_desc(r);
 	ret = vr_parse(b, p, len);
 	if (!ret)
-		ret = vr_alloc_all(b);
-	for (r = 0; !ret && r < b->src.nrules; r++)
+		ret = vr_alloc_all(b, &capped);
+	for (r = 0; !ret && r < b->src.nrules; r++) {
 		ret = vr_rule(b, r);
+		if (!ret && !((r + 1) % 1024) && vigil_yield())
+			ret = -EINTR;
+	}
 	if (!ret)
-		ret = vr_index(b);
-	if (!ret)
+		ret = vr_index(b, &capped);
+	if (!ret) {
 		vr_lists(b->rs);
-	if (ret < 0)
+		ret = vr_bounds(b);
+	}
+	if (ret == -ENOMEM && capped)
+		ret = vigil_errf(err, VIGIL_E_MEM_CAP, 0, true,
+				 "the compiled rule set needs more than the %llu bytes it may use",
+				 (unsigned long long)mem_limit);
+	else if (ret == -EINTR)
+		ret = vigil_errf(err, VIGIL_E_INTR, 0, true,
+				 "interrupted by a fatal signal");
+	else if (ret < 0)
 		ret = vigil_errf(err, ret == -ENOMEM ? VIGIL_E_NOMEM :
 				 VIGIL_E_VALUE, 0, true,
 				 ret == -ENOMEM ? "no memory for the rule set" :
@@ -692,4 +951,21 @@ void vigil_ruleset_free(struct vigil_ruleset *rs)
 size_t vigil_ruleset_mem(const struct vigil_ruleset *rs)
 {
 	return rs ? rs->mem : 0;
+}
+
+u64 vigil_ruleset_work(const struct vigil_ruleset *rs, u32 type)
+{
+	if (!rs || !type || type > VIGIL_EV_MAX)
+		return 0;
+	return rs->types[type].work;
+}
+
+u32 vigil_ruleset_costliest(const struct vigil_ruleset *rs, u32 type,
+			    u64 *work)
+{
+	if (!rs || !type || type > VIGIL_EV_MAX || !rs->types[type].n)
+		return U32_MAX;
+	if (work)
+		*work = rs->types[type].costliest_work;
+	return rs->types[type].costliest;
 }

@@ -61,6 +61,10 @@ struct vr_rule {
  * @na: how many
  * @strmask: bit f: string field f has prefilter keys
  * @nummask: bit f: u64 field f has prefilter keys
+ * @costliest: index of its rule with the highest bound
+ * @work: the proven bound of one event of this type (vigil_ruleset_work())
+ * @rules_work: the part of @work its rules take
+ * @costliest_work: the bound of rule @costliest
  */
 struct vr_type {
 	u32 first;
@@ -69,6 +73,10 @@ struct vr_type {
 	u32 na;
 	u32 strmask;
 	u32 nummask;
+	u32 costliest;
+	u64 work;
+	u64 rules_work;
+	u64 costliest_work;
 };
 
 /**
@@ -101,23 +109,71 @@ struct vigil_ruleset {
 	size_t mem;
 };
 
-/**
- * struct vigil_payload_info - what validation learns on its way
- * @pool_size: bytes of prepared forms the payload's contains and glob
- *	values need, at most (vigil_glob_bound(), 8-byte aligned lengths)
- *
- * vigil_channel_load() hands it from the validator to the compiler, which
- * then need not walk the nodes once more to size its pool.
+/*
+ * The matcher's work, in steps: channels/FORMAT.md, "Work", says what a
+ * step is and how each part of the matcher is charged.  The validator and
+ * the compiler charge every rule its worst case (vr_value_work_max(), any
+ * field at VIGIL_MAX_FIELD_LEN bytes); the matcher charges what it is
+ * about to do (vr_value_work()) before it does it, so that it never does
+ * more than the bound, and stops at its budget.
  */
-struct vigil_payload_info {
-	size_t pool_size;
-};
+/* Once per event and rule set: checks, candidate bookkeeping and sort. */
+#define VIGIL_WORK_EVENT	1024U
+/* Bytes compared in one step of eq, prefix and suffix. */
+#define VIGIL_WORK_WORD		8U
 
-int vigil_payload_check(const u8 *p, size_t len,
-			struct vigil_payload_info *info,
-			struct vigil_error *err);
-int vigil_ruleset_build(const u8 *p, size_t len,
-			const struct vigil_payload_info *info,
+/* Steps of a rule itself, before its values: one, and one per node. */
+static inline u64 vr_rule_work(u32 nnodes)
+{
+	return 1 + (u64)nnodes;
+}
+
+/*
+ * Steps of one value of a string predicate with operator @op, pattern @m
+ * bytes long, on a field of @n bytes; @gwords is the state words of a
+ * compiled glob.
+ */
+static inline u64 vr_value_work(u8 op, u32 m, u32 n, u32 gwords)
+{
+	switch (op) {
+	case VIGIL_OP_EQ:
+		return 1 + (n == m ? (m + VIGIL_WORK_WORD - 1) / VIGIL_WORK_WORD : 0);
+	case VIGIL_OP_PREFIX:
+	case VIGIL_OP_SUFFIX:
+		return 1 + (n >= m ? (m + VIGIL_WORK_WORD - 1) / VIGIL_WORK_WORD : 0);
+	case VIGIL_OP_CONTAINS:
+		return 1 + (n >= m ? n : 0);
+	case VIGIL_OP_GLOB:
+		return 1 + (u64)n * gwords;
+	}
+	return 1;	/* u64 and addr operators */
+}
+
+/*
+ * The most one value can cost on any event: a glob of @m bytes has at
+ * most @m atoms, so at most ceil(@m / 64) state words.
+ */
+static inline u64 vr_value_work_max(u8 op, bool str, u32 m)
+{
+	if (!str)
+		return 1;
+	return vr_value_work(op, m, op == VIGIL_OP_EQ ? m : VIGIL_MAX_FIELD_LEN,
+			     (m + 63) / 64);
+}
+
+/* Take @steps from @w, or mark it over and take nothing. */
+static inline bool vr_charge(struct vigil_work *w, u64 steps)
+{
+	if (unlikely(steps > w->left)) {
+		w->over = true;
+		w->left = 0;
+		return false;
+	}
+	w->left -= steps;
+	return true;
+}
+
+int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 			struct vigil_ruleset **out, struct vigil_error *err);
 
 #endif /* VIGIL_RULESET_H */

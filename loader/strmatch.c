@@ -11,14 +11,30 @@
  */
 #include "strmatch.h"
 
-/* Compare @n bytes of text @s with pattern @p, folding both if nocase. */
+static u64 vigil_load8(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Compare @n bytes of text @s with pattern @p, folding both if nocase:
+ * eight bytes a step either way (the matcher charges it so).
+ */
 static bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
 {
 	u32 i;
 
 	if (!nocase)
 		return !memcmp(s, p, n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i + 8 <= n; i += 8) {
+		if (vigil_fold8(vigil_load8(s + i)) !=
+		    vigil_fold8(vigil_load8(p + i)))
+			return false;
+	}
+	for (; i < n; i++) {
 		if (vigil_fold(s[i]) != vigil_fold(p[i]))
 			return false;
 	}

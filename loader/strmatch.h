@@ -28,6 +28,17 @@ static inline u8 vigil_fold(u8 c)
 	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
 }
 
+/* 'A'..'Z' folded to lower case in all eight bytes of @g at once */
+static inline u64 vigil_fold8(u64 g)
+{
+	/* bit 7 of t + c is set iff c >= x */
+	u64 t = g & 0x7f7f7f7f7f7f7f7fULL;
+	u64 upper = ((t + 0x3f3f3f3f3f3f3f3fULL) ^
+		     (t + 0x2525252525252525ULL)) & ~g & 0x8080808080808080ULL;
+
+	return g | upper >> 2;
+}
+
 bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);

@@ -121,6 +121,35 @@ static json_object *rule_json(const struct dec *d, uint32_t index)
 	return o;
 }
 
+/*
+ * The loader's proven bound on the matcher's work for one event, per
+ * event type that has rules, and each type's costliest rule.
+ */
+static json_object *work_json(const struct vigil_channel *ch)
+{
+	json_object *o = json_object_new_object(), *t;
+	unsigned int type;
+	uint64_t rw;
+	uint32_t r;
+
+	json_object_object_add(o, "budget",
+			       json_object_new_uint64(VIGIL_MAX_EVENT_WORK));
+	for (type = 1; type <= VIGIL_EV_MAX; type++) {
+		r = vigil_ruleset_costliest(ch->rules, type, &rw);
+		if (r == UINT32_MAX)
+			continue;
+		t = json_object_new_object();
+		json_object_object_add(t, "bound", json_object_new_uint64(
+				vigil_ruleset_work(ch->rules, type)));
+		json_object_object_add(t, "costliest_rule",
+				       json_object_new_int64(r));
+		json_object_object_add(t, "costliest_work",
+				       json_object_new_uint64(rw));
+		json_object_object_add(o, dec_event_name(type), t);
+	}
+	return o;
+}
+
 json_object *inspect_json(const struct vigil_channel *ch, const uint8_t *raw,
 			  size_t raw_len)
 {
@@ -162,6 +191,9 @@ json_object *inspect_json(const struct vigil_channel *ch, const uint8_t *raw,
 		json_object_put(o);
 		return NULL;
 	}
+	json_object_object_add(o, "work", work_json(ch));
+	json_object_object_add(o, "memory",
+			       json_object_new_uint64(vigil_channel_mem(ch)));
 	json_object_object_add(o, "nrules", json_object_new_int64(d.nrules));
 	json_object_object_add(o, "nnodes", json_object_new_int64(d.nnodes));
 	json_object_object_add(o, "nvalues", json_object_new_int64(d.nvalues));

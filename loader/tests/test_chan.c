@@ -505,7 +505,7 @@ static void test_err_names(void **state)
 {
 	int c;
 
-	for (c = 0; c <= VIGIL_E_CHANNEL_ID; c++) {
+	for (c = 0; c <= VIGIL_E_INTR; c++) {
 		assert_string_not_equal(vigil_err_name(c), "UNKNOWN");
 		assert_string_not_equal(vigil_err_text(c), "unknown error");
 	}
@@ -513,7 +513,7 @@ static void test_err_names(void **state)
 	assert_string_equal(vigil_err_text(VIGIL_E_FIELD),
 			    "field not supplied for this event type");
 	assert_string_equal(vigil_err_name(-1), "UNKNOWN");
-	assert_string_equal(vigil_err_name(VIGIL_E_CHANNEL_ID + 1), "UNKNOWN");
+	assert_string_equal(vigil_err_name(VIGIL_E_INTR + 1), "UNKNOWN");
 	assert_string_equal(vigil_err_text(1000), "unknown error");
 }
 

@@ -1196,6 +1196,153 @@ static void test_random_differential(void **state)
 	assert_true(matched > events / 4);
 }
 
+/* Steps vigil_match_work() took on one event with a budget that suffices. */
+static u64 measured(const struct set *s, const struct vigil_event *ev)
+{
+	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
+	struct hits h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	h.s = s;
+	rc = vigil_match_work(s->rs, ev, collect, &h, &w);
+	assert_true(rc >= 0);
+	assert_false(w.over);
+	return VIGIL_MAX_EVENT_WORK - w.left;
+}
+
+/*
+ * An event that makes the matcher work hard: every string field
+ * VIGIL_MAX_FIELD_LEN bytes of vocabulary (so that many anchors occur
+ * and the prefilter overflows), or of one repeated byte.
+ */
+static void heavy_event(struct vigil_event *ev, u16 type,
+			char texts[][VIGIL_MAX_FIELD_LEN + 1], bool words)
+{
+	const struct vigil_event_desc *d = vigil_event_desc(type);
+	u32 f, len, k = 0;
+
+	ev_init(ev, type);
+	for (f = 0; f < d->nfields; f++) {
+		char *t = texts[k];
+
+		if (d->fields[f].type != VIGIL_FT_STR &&
+		    d->fields[f].type != VIGIL_FT_PATH) {
+			ev->v[f].num = nums[rnd() % ARRAY_SIZE(nums)];
+			continue;
+		}
+		for (len = 0; len < VIGIL_MAX_FIELD_LEN;) {
+			const char *w = words ? vocab[rnd() % ARRAY_SIZE(vocab)]
+					      : "a";
+			u32 n = min((u32)strlen(w), VIGIL_MAX_FIELD_LEN - len);
+
+			memcpy(t + len, w, n);
+			len += n;
+		}
+		t[len] = 0;
+		ev->v[f].str.ptr = t;
+		ev->v[f].str.len = len;
+		k++;
+	}
+}
+
+/*
+ * The bound holds: on random rule sets, the steps the matcher takes on
+ * random events and on heavy ones never exceed what the compiler proved
+ * for the event's type, and the heavy ones come close enough to show
+ * that the test can fail.
+ */
+static void test_work_bound(void **state)
+{
+	static char texts[4][VIGIL_MAX_FIELD_LEN + 1];
+	static const u32 sizes[] = { 1, 10, 100, 600 };
+	char small[4][256];
+	struct vigil_event ev;
+	struct tu_payload b;
+	u64 got, bound, most = 0;
+	u32 z, e, t;
+	struct set s;
+
+	for (z = 0; z < ARRAY_SIZE(sizes); z++) {
+		rnd_rules(&b, sizes[z]);
+		set_build(&s, &b);
+		for (e = 0; e < 400; e++) {
+			if (e % 4)
+				rnd_event(&ev, small);
+			else
+				heavy_event(&ev, rtypes[rnd() % ARRAY_SIZE(rtypes)].type,
+					    texts, e % 8);
+			got = measured(&s, &ev);
+			bound = vigil_ruleset_work(s.rs, ev.type);
+			if (got > bound)
+				fail_msg("%u rules, event %u (type %u): %llu steps, bound %llu",
+					 sizes[z], e, ev.type,
+					 (unsigned long long)got,
+					 (unsigned long long)bound);
+			if (bound && got * 100 / bound > most)
+				most = got * 100 / bound;
+		}
+		for (t = 1; t <= VIGIL_EV_MAX; t++)
+			assert_true(vigil_ruleset_work(s.rs, t) <=
+				    VIGIL_MAX_EVENT_WORK);
+		set_free(&s);
+		tu_free(&b);
+	}
+	print_message("heaviest event used %llu%% of its bound\n",
+		      (unsigned long long)most);
+	assert_true(most >= 20);
+}
+
+/*
+ * A budget that runs out stops the event: what was reported is a prefix
+ * of the full answer, the budget is spent, and over is set; a budget of
+ * exactly what the event needs is enough.
+ */
+static void test_work_budget(void **state)
+{
+	static char texts[4][VIGIL_MAX_FIELD_LEN + 1];
+	struct hits full, part;
+	struct vigil_event ev;
+	struct vigil_work w;
+	struct tu_payload b;
+	u32 e, i, stops = 0;
+	struct set s;
+	u64 need;
+
+	rnd_rules(&b, 300);
+	set_build(&s, &b);
+	for (e = 0; e < 200; e++) {
+		heavy_event(&ev, rtypes[e % ARRAY_SIZE(rtypes)].type, texts,
+			    true);
+		need = measured(&s, &ev);
+		run(&s, &ev, &full);
+		w.left = need;
+		w.over = false;
+		memset(&part, 0, sizeof(part));
+		part.s = &s;
+		assert_int_equal(vigil_match_work(s.rs, &ev, collect, &part, &w),
+				 full.n);
+		assert_false(w.over);
+		assert_int_equal(w.left, 0);
+		if (!need)
+			continue;
+		w.left = rnd() % need;
+		w.over = false;
+		memset(&part, 0, sizeof(part));
+		part.s = &s;
+		vigil_match_work(s.rs, &ev, collect, &part, &w);
+		assert_true(w.over);
+		assert_int_equal(w.left, 0);
+		assert_true(part.n <= full.n);
+		for (i = 0; i < part.n; i++)
+			assert_int_equal(part.idx[i], full.idx[i]);
+		stops++;
+	}
+	assert_true(stops > 100);
+	set_free(&s);
+	tu_free(&b);
+}
+
 static void test_match_may(void **state)
 {
 	static const char *const paths[] = {
@@ -1396,6 +1543,8 @@ int main(void)
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_random_differential),
 		cmocka_unit_test(test_match_may),
+		cmocka_unit_test(test_work_bound),
+		cmocka_unit_test(test_work_budget),
 		cmocka_unit_test(test_nomem),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_small),

@@ -721,28 +721,44 @@ static void test_stack(void **state)
 	}
 }
 
+/* Steps of a contains value, by hand from FORMAT.md: 1 + the field cap. */
+#define W_CONTAINS	(1 + VIGIL_MAX_FIELD_LEN)
+
 /*
- * A rule of exactly VIGIL_MAX_RULE_COST units from u64 predicates
- * (1 + argc each) and an AND, or one unit more.
+ * A rule (exec) of exactly @want steps: 1 for the rule, 1 per node, and
+ * per value 1 (u64) or W_CONTAINS (argv contains): one contains
+ * predicate, u64 predicates for the rest, an AND of them all.
  */
-static void cost_rule(struct tu_payload *b, u32 id, u32 extra)
+static void work_rule(struct tu_payload *b, u32 id, u64 want)
 {
 	static u64 nums[VIGIL_MAX_PRED_VALUES];
-	u32 left = VIGIL_MAX_RULE_COST + extra, argc;
+	struct vigil_strref pat = tu_str(b, "x", 1);
+	u32 a, j, first, npred, k;
+	u64 rest;
 
-	/* p, then (p and) pairs: each pair costs argc + 2 */
-	tu_rule(b, id, VIGIL_EV_EXIT, "costly");
-	tu_pred_nums(b, VIGIL_EXIT_exit_code, VIGIL_OP_EQ, 0, nums,
-		     VIGIL_MAX_PRED_VALUES);
-	left -= VIGIL_MAX_PRED_VALUES + 1;
-	while (left) {
-		assert_true(left >= 3);
-		argc = min(left - 2, VIGIL_MAX_PRED_VALUES);
-		tu_pred_nums(b, VIGIL_EXIT_exit_code, VIGIL_OP_EQ, 0, nums,
-			     argc);
-		tu_logic(b, VIGIL_NODE_AND, 2);
-		left -= argc + 2;
+	tu_rule(b, id, VIGIL_EV_EXEC, "costly");
+	/* a contains values, then npred u64 predicates, then the AND */
+	a = min((want - 8) / W_CONTAINS, VIGIL_MAX_PRED_VALUES);
+	for (npred = 1;; npred++) {
+		rest = want - 1 - (npred + 2) - (u64)a * W_CONTAINS;
+		if (rest <= (u64)npred * VIGIL_MAX_PRED_VALUES &&
+		    rest >= npred)
+			break;
+		assert_true(npred < 200);
 	}
+	first = b->nvalues;
+	for (j = 0; j < a; j++)
+		tu_value(b, 0, pat);
+	tu_node(b, VIGIL_NODE_PRED, VIGIL_OP_CONTAINS, 0, VIGIL_EXEC_argv, a,
+		first);
+	for (k = 0; k < npred; k++) {
+		u32 argc = min(rest - (npred - 1 - k), VIGIL_MAX_PRED_VALUES);
+
+		tu_pred_nums(b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0, nums, argc);
+		rest -= argc;
+	}
+	assert_int_equal(rest, 0);
+	tu_logic(b, VIGIL_NODE_AND, npred + 1);
 }
 
 static void test_rule_cost(void **state)
@@ -752,122 +768,99 @@ static void test_rule_cost(void **state)
 
 	for (i = 0; i < 2; i++) {
 		tu_init(&b);
-		cost_rule(&b, 1, i);
+		work_rule(&b, 1, VIGIL_MAX_RULE_WORK + i);
 		check_b(&b, i ? VIGIL_E_COST : VIGIL_E_OK, AT_RULE, 0, 0);
 	}
 }
 
-/* string values cost 1 + ceil(len / 64) each, glob patterns four times that */
+/*
+ * The bound of one rule of one predicate with one value, per operator,
+ * as FORMAT.md charges it, worked out by hand: 1 (rule) + 1 (node) + the
+ * value's steps.
+ */
 static void test_string_cost(void **state)
 {
-	u32 per[2] = { 1 + 2, 4 * (1 + 2) };	/* 65-byte patterns */
-	char pat[66];
-	u32 g;
+	static const struct {
+		u8 op;
+		u32 len;
+		u64 steps;
+	} cases[] = {
+		{ VIGIL_OP_EQ, 65, 1 + 9 },
+		{ VIGIL_OP_EQ, 64, 1 + 8 },
+		{ VIGIL_OP_PREFIX, 1, 1 + 1 },
+		{ VIGIL_OP_SUFFIX, 256, 1 + 32 },
+		{ VIGIL_OP_CONTAINS, 1, 1 + 4096 },
+		{ VIGIL_OP_CONTAINS, 256, 1 + 4096 },
+		{ VIGIL_OP_GLOB, 64, 1 + 4096 },
+		{ VIGIL_OP_GLOB, 65, 1 + 2 * 4096 },
+		{ VIGIL_OP_GLOB, 256, 1 + 4 * 4096 },
+	};
+	struct vigil_ruleset *rs;
+	struct vigil_error e;
+	struct tu_payload b;
+	char pat[257];
+	u64 work;
+	size_t len;
+	u32 i;
+	u8 *p;
 
-	memset(pat, 'a', 65);
-	pat[65] = '\0';
-	for (g = 0; g < 2; g++) {
-		u32 extra;
-
-		for (extra = 0; extra < 2; extra++) {
-			/* 1 (and) + k (preds) + argc * per = cap + extra */
-			u32 want = VIGIL_MAX_RULE_COST + extra, cost = 1;
-			struct tu_payload b;
-			struct vigil_strref s;
-			u32 k = 0, first;
-
-			tu_init(&b);
-			tu_rule(&b, 1, VIGIL_EV_EXEC, "strings");
-			s = tu_str(&b, pat, 65);
-			while (cost < want) {
-				u32 argc = min((want - cost - 1) / per[g],
-					       VIGIL_MAX_PRED_VALUES), j;
-
-				if (!argc)
-					break;
-				first = b.nvalues;
-				for (j = 0; j < argc; j++)
-					tu_value(&b, 0, s);
-				tu_node(&b, VIGIL_NODE_PRED,
-					g ? VIGIL_OP_GLOB : VIGIL_OP_CONTAINS,
-					0, VIGIL_EXEC_argv, argc, first);
-				cost += 1 + argc * per[g];
-				k++;
-			}
-			/* top up with u64 values, one unit each */
-			if (cost < want) {
-				first = b.nvalues;
-				tu_value(&b, 0, (struct vigil_strref){ 0, 0 });
-				cost += 2;
-				while (cost < want) {
-					tu_value(&b, 0,
-						 (struct vigil_strref){ 0, 0 });
-					cost++;
-				}
-				tu_node(&b, VIGIL_NODE_PRED, VIGIL_OP_EQ, 0,
-					VIGIL_EXEC_uid, b.nvalues - first,
-					first);
-				k++;
-			}
-			assert_int_equal(cost, want);
-			tu_logic(&b, VIGIL_NODE_AND, k);
-			check_b(&b, extra ? VIGIL_E_COST : VIGIL_E_OK,
-				AT_RULE, 0, 0);
-		}
+	memset(pat, 'a', sizeof(pat));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		tu_init(&b);
+		tu_rule(&b, 1, VIGIL_EV_EXEC, "one");
+		pat[cases[i].len] = '\0';
+		tu_pred_str(&b, VIGIL_EXEC_argv, cases[i].op, 0, pat, NULL);
+		pat[cases[i].len] = 'a';
+		p = tu_build(&b, &len);
+		assert_int_equal(vigil_payload_validate(p, len, &e), 0);
+		assert_int_equal(vigil_ruleset_compile(p, len, &rs, &e), 0);
+		assert_int_equal(vigil_ruleset_costliest(rs, VIGIL_EV_EXEC,
+							 &work), 0);
+		if (work != 2 + cases[i].steps)
+			fail_msg("op %u len %u: %llu steps, want %llu",
+				 cases[i].op, cases[i].len,
+				 (unsigned long long)work,
+				 (unsigned long long)(2 + cases[i].steps));
+		/* the event's bound holds the rule and the setup at least */
+		assert_true(vigil_ruleset_work(rs, VIGIL_EV_EXEC) >=
+			    work + 1024);
+		assert_int_equal(vigil_ruleset_work(rs, VIGIL_EV_OPEN), 0);
+		vigil_ruleset_free(rs);
+		free(p);
+		tu_free(&b);
 	}
 }
 
 /*
- * Rules of one event type together: 1024 rules of exactly the rule cap
- * reach VIGIL_MAX_EVENT_COST; one more of the same type is over, one of
- * another type is not.  Cheap in values: glob patterns of 256 bytes cost
- * 4 * (1 + 4) = 20 units each.
+ * Rules of one event type together: 32 rules of exactly the rule cap
+ * reach VIGIL_MAX_EVENT_WORK; one more step of the same type is over, a
+ * rule of another type is not.  The validator counts the rules' part;
+ * the compiler adds the setup and the scans, so the full set no longer
+ * compiles, and says which rule is the costliest.
  */
-static void event_cost_rule(struct tu_payload *b, u32 id, u16 type,
-			    struct vigil_strref pat)
-{
-	u16 field = type == VIGIL_EV_EXEC ? VIGIL_EXEC_argv : VIGIL_OPEN_path;
-	u16 nfield = type == VIGIL_EV_EXEC ? VIGIL_EXEC_uid : VIGIL_OPEN_mode;
-	static const u32 argc[] = { 1024, 1024, 1024, 204 };
-	u32 i, j, first;
-
-	tu_rule(b, id, type, "event cost");
-	for (i = 0; i < ARRAY_SIZE(argc); i++) {
-		first = b->nvalues;
-		for (j = 0; j < argc[i]; j++)
-			tu_value(b, 0, pat);
-		tu_node(b, VIGIL_NODE_PRED, VIGIL_OP_GLOB, 0, field, argc[i],
-			first);
-	}
-	/* 4 * 1 + 3276 * 20 = 65524; + 11 (10 numbers) + 1 (and) */
-	first = b->nvalues;
-	for (j = 0; j < 10; j++)
-		tu_value(b, j, (struct vigil_strref){ 0, 0 });
-	tu_node(b, VIGIL_NODE_PRED, VIGIL_OP_EQ, 0, nfield, 10, first);
-	tu_logic(b, VIGIL_NODE_AND, 5);
-}
-
 static void test_event_cost(void **state)
 {
-	const u32 n = VIGIL_MAX_EVENT_COST / VIGIL_MAX_RULE_COST;
-	struct vigil_strref pat;
+	const u32 n = VIGIL_MAX_EVENT_WORK / VIGIL_MAX_RULE_WORK;
+	struct vigil_ruleset *rs;
+	struct vigil_error e;
 	struct tu_payload b;
-	char s[256];
 	size_t len;
 	u8 *p;
 	u32 i;
 
-	memset(s, '*', sizeof(s));
 	tu_init(&b);
-	pat = tu_str(&b, s, sizeof(s));
 	for (i = 0; i < n; i++)
-		event_cost_rule(&b, i + 1, VIGIL_EV_EXEC, pat);
-	event_cost_rule(&b, n + 1, VIGIL_EV_OPEN, pat);
-	assert_true(b.nvalues > 3000000);
+		work_rule(&b, i + 1, VIGIL_MAX_RULE_WORK);
+	tu_rule(&b, n + 1, VIGIL_EV_OPEN, "other");
+	tu_pred_num(&b, VIGIL_OPEN_mode, VIGIL_OP_EQ, 0);
 	p = tu_build(&b, &len);
 	check(p, len, VIGIL_E_OK, 0);
+	assert_int_equal(vigil_ruleset_compile(p, len, &rs, &e), VIGIL_E_COST);
+	assert_null(rs);
+	assert_non_null(strstr(e.msg, "exec events take"));
+	assert_int_equal(e.offset, tu_rule_off(p, 0));
 	free(p);
-	/* the cheapest rule there is (2 units) tips exec over */
+	/* the cheapest exec rule there is (3 steps) tips the rules over */
 	tu_rule(&b, n + 2, VIGIL_EV_EXEC, "cheap");
 	tu_pred_num(&b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0);
 	check_b(&b, VIGIL_E_COST, AT_RULE, n + 1, 0);

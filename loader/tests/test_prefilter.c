@@ -62,11 +62,28 @@ static struct vigil_pf_ent ent(const char *s, u16 fk, u16 rule)
 	return e;
 }
 
+/*
+ * Scan with a budget that cannot run out, and check what it charged: no
+ * more than vigil_pf_scan_work() says a scan of that length may take.
+ */
+static void scan_n(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
+		   struct vigil_cands *c)
+{
+	struct vigil_work w = { .left = ~0ULL };
+
+	memset(c, 0, sizeof(*c));
+	vigil_pf_scan_str(pf, fk, s, n, c, &w);
+	assert_false(w.over);
+	if (~0ULL - w.left > vigil_pf_scan_work(pf, fk, n))
+		fail_msg("scan of %u bytes took %llu steps, bound %llu", n,
+			 (unsigned long long)(~0ULL - w.left),
+			 (unsigned long long)vigil_pf_scan_work(pf, fk, n));
+}
+
 static void scan(const struct vigil_pf *pf, u16 fk, const char *s,
 		 struct vigil_cands *c)
 {
-	memset(c, 0, sizeof(*c));
-	vigil_pf_scan_str(pf, fk, (const u8 *)s, strlen(s), c);
+	scan_n(pf, fk, (const u8 *)s, strlen(s), c);
 }
 
 /* Grams: case-folded ASCII only; rare parts win over "/usr" and "bin/". */
@@ -156,8 +173,7 @@ static void test_random(void **state)
 				memcpy(text + rnd() % (tl - lens[i]), lits[i],
 				       lens[i]);
 			}
-			memset(&c, 0, sizeof(c));
-			vigil_pf_scan_str(&pf, fk, text, tl, &c);
+			scan_n(&pf, fk, text, tl, &c);
 			if (c.overflow)
 				continue;
 			for (i = 0; i < n; i++) {
@@ -181,6 +197,7 @@ static void test_random(void **state)
 static void test_num_overflow(void **state)
 {
 	struct vigil_pf_ent ents[VIGIL_MATCH_MAX_HITS + 3];
+	struct vigil_work w = { .left = ~0ULL };
 	struct vigil_cands c;
 	struct vigil_pf pf;
 	u32 i;
@@ -192,12 +209,12 @@ static void test_num_overflow(void **state)
 	}
 	assert_int_equal(vigil_pf_build(&pf, ents, ARRAY_SIZE(ents)), 0);
 	memset(&c, 0, sizeof(c));
-	vigil_pf_scan_num(&pf, 20, 444, &c);
+	vigil_pf_scan_num(&pf, 20, 444, &c, &w);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.ids[0], 1);
-	vigil_pf_scan_num(&pf, 21, 443, &c);
+	vigil_pf_scan_num(&pf, 21, 443, &c, &w);
 	assert_int_equal(c.n, 1);
-	vigil_pf_scan_num(&pf, 20, 22, &c);
+	vigil_pf_scan_num(&pf, 20, 22, &c, &w);
 	assert_true(c.overflow);
 	assert_int_equal(c.n, VIGIL_MATCH_MAX_HITS);
 	vigil_pf_free(&pf);
