@@ -21,6 +21,18 @@
  * absolute path, or "" for none) can be changed through
  * /sys/module/vigil/parameters/channels_dir until arming reads it; from
  * then on writes fail with EBUSY.
+ *
+ * Bounds for all active channels together: the loader proves for each
+ * channel how many steps one event of each type can cost it at most
+ * (vigil_ruleset_work()); a channel is activated only if, for every event
+ * type, the bounds of the channels that would then be active add up to at
+ * most VIGIL_MAX_EVENT_WORK.  Their memory together stays under
+ * VIGIL_MAX_TOTAL_MEM: a load may use only what the others leave, checked
+ * before each allocation.  At run time one budget of VIGIL_MAX_EVENT_WORK
+ * steps is shared by all channels for each event; an event that runs out
+ * is stopped, counted (events_over_budget) and reported with a notice
+ * naming the channel; a channel that does so VIGIL_OVER_BUDGET_LIMIT
+ * times is disabled at once and removed, with a notice.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,6 +53,8 @@
 
 /* Most channels active at once. */
 #define VIGIL_MAX_CHANNELS	64
+/* Events stopped at the budget after which a channel is disabled. */
+#define VIGIL_OVER_BUDGET_LIMIT	8
 /* Largest MANIFEST accepted and most entries read from it. */
 #define VIGIL_MAX_MANIFEST	(64U << 10)
 #define VIGIL_MAX_NAME		255
@@ -87,12 +101,25 @@ MODULE_PARM_DESC(channels_dir,
 		 "Folder of installed channels and their MANIFEST (\"\": none); writable until armed");
 
 /**
+ * struct vigil_chan_rt - what the hooks count of one active channel
+ * @over: events it stopped at the work budget
+ * @disabled: it went over too often; the hooks skip it until it is gone
+ */
+struct vigil_chan_rt {
+	atomic64_t over;
+	bool disabled;
+};
+
+/**
  * struct vigil_active_ent - one active channel
  * @ch: the loaded channel (owned)
+ * @rt: its counters (owned; shared by the copies of this entry that
+ *	successive active sets hold)
  * @loaded_ns: when it became active, CLOCK_REALTIME
  */
 struct vigil_active_ent {
 	struct vigil_channel *ch;
+	struct vigil_chan_rt *rt;
 	u64 loaded_ns;
 };
 
@@ -108,6 +135,24 @@ struct vigil_active {
 
 static struct vigil_active __rcu *vigil_active;
 static DEFINE_MUTEX(vigil_chan_mutex);
+/* Serialises loads, so that each sees the memory the others left. */
+static DEFINE_MUTEX(vigil_load_mutex);
+/* Bytes the active channels hold; under vigil_chan_mutex to change. */
+static atomic64_t vigil_mem_used = ATOMIC64_INIT(0);
+
+static void vigil_disable_fn(struct work_struct *work);
+static DECLARE_WORK(vigil_disable_work, vigil_disable_fn);
+
+/* An entry's channel and counters, once no reader can see them. */
+static void vigil_ent_free(struct vigil_active_ent *e)
+{
+	if (!e->ch)
+		return;
+	atomic64_sub(vigil_channel_mem(e->ch), &vigil_mem_used);
+	vigil_channel_free(e->ch);
+	kfree(e->rt);
+	e->ch = NULL;
+}
 
 /* --- per-channel sysfs: /sys/kernel/vigil/channels/<id>/ ---------------- */
 
@@ -225,6 +270,8 @@ static void vigil_fill_info(struct vigil_channel_info *info,
 	info->nrules = e->ch->nrules;
 	info->signed_ = e->ch->sig_verified;
 	info->loaded_ns = e->loaded_ns;
+	info->memory = vigil_channel_mem(e->ch);
+	info->over_budget = atomic64_read(&e->rt->over);
 }
 
 static struct vigil_chan_kobj *vigil_find_kobj(u32 id)
@@ -343,25 +390,67 @@ static int vigil_find(const struct vigil_active *act, u32 id)
 
 /*
  * Publish @next and free what it replaces: @old once no reader can see it,
- * and @gone (a channel no longer in the set) with it.
+ * and @gone (a channel no longer in the set, or none) with it.
  */
 static void vigil_publish(struct vigil_active *next, struct vigil_active *old,
-			  struct vigil_channel *gone)
+			  struct vigil_active_ent gone)
 {
 	rcu_assign_pointer(vigil_active, next);
 	synchronize_rcu();
 	kfree(old);
-	vigil_channel_free(gone);
+	vigil_ent_free(&gone);
+}
+
+/*
+ * Whether the active set with @ch in the place of channel @skip (or added)
+ * stays within the work budget for every event type; else reject, naming
+ * the type, the sum and the new channel's costliest rule of that type.
+ */
+static int vigil_check_work(const char *source, const struct vigil_active *act,
+			    int skip, const struct vigil_channel *ch,
+			    struct vigil_error *err)
+{
+	u64 sum, own, rw;
+	unsigned int i;
+	u32 t, r;
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		own = vigil_ruleset_work(ch->rules, t);
+		if (!own)
+			continue;
+		sum = own;
+		for (i = 0; act && i < act->n; i++)
+			if ((int)i != skip)
+				sum += vigil_ruleset_work(act->ent[i].ch->rules,
+							  t);
+		if (sum <= VIGIL_MAX_EVENT_WORK)
+			continue;
+		r = vigil_ruleset_costliest(ch->rules, t, &rw);
+		err->code = VIGIL_E_COST;
+		err->in_payload = true;
+		err->offset = sizeof(struct vigil_payload_header) +
+			      (u64)r * sizeof(struct vigil_rule_rec);
+		snprintf(err->msg, sizeof(err->msg),
+			 "channel %u: %s events would cost all channels %llu steps (this one %llu), over the budget of %u; its costliest %s rule is %u (%llu steps)",
+			 ch->channel_id, vigil_event_desc(t)->name,
+			 (unsigned long long)sum, (unsigned long long)own,
+			 VIGIL_MAX_EVENT_WORK, vigil_event_desc(t)->name, r,
+			 (unsigned long long)rw);
+		vigil_note_reject(source, err);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Activate a validated channel; under vigil_chan_mutex. */
 static int vigil_activate(const char *source, struct vigil_channel *ch,
 			  struct vigil_error *err)
 {
+	struct vigil_active_ent gone = {};
 	struct vigil_active *old, *next;
-	struct vigil_channel *gone = NULL;
+	struct vigil_chan_rt *rt;
 	unsigned int n, pos;
-	int i;
+	int i, ret;
 
 	old = rcu_dereference_protected(vigil_active,
 					lockdep_is_held(&vigil_chan_mutex));
@@ -388,16 +477,23 @@ static int vigil_activate(const char *source, struct vigil_channel *ch,
 					     VIGIL_MAX_CHANNELS);
 	if (i < 0)
 		n++;
+	ret = vigil_check_work(source, old, i, ch, err);
+	if (ret)
+		return ret;
 
 	vigil_fault_activate(ch->channel_id);
-	next = kmalloc(struct_size(next, ent, n), GFP_KERNEL);
-	if (!next)
+	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
+	next = kmalloc(struct_size(next, ent, n), GFP_KERNEL_ACCOUNT);
+	if (!next || !rt) {
+		kfree(rt);
+		kfree(next);
 		return vigil_channels_reject(source, err, VIGIL_E_NOMEM, 0,
 					     "no memory for the active set");
+	}
 	next->n = n;
 	if (i >= 0) {
 		memcpy(next->ent, old->ent, n * sizeof(next->ent[0]));
-		gone = old->ent[i].ch;
+		gone = old->ent[i];
 		pos = i;
 	} else {
 		pos = ~i;
@@ -408,7 +504,9 @@ static int vigil_activate(const char *source, struct vigil_channel *ch,
 			       (n - 1 - pos) * sizeof(next->ent[0]));
 	}
 	next->ent[pos].ch = ch;
+	next->ent[pos].rt = rt;
 	next->ent[pos].loaded_ns = ktime_get_real_ns();
+	atomic64_add(vigil_channel_mem(ch), &vigil_mem_used);
 
 	vigil_publish(next, old, gone);
 	vigil_sysfs_update(&next->ent[pos]);
@@ -427,11 +525,26 @@ static int vigil_channels_load_from(const char *source, const void *data,
 		.verify = vigil_verify_sig,
 	};
 	struct vigil_channel *ch = NULL;
+	s64 used;
 	int code, ret;
 
 	memset(err, 0, sizeof(*err));
+	mutex_lock(&vigil_load_mutex);
+	/*
+	 * What the other channels leave, the one this may replace included:
+	 * both are held while the new one takes its place.
+	 */
+	used = atomic64_read(&vigil_mem_used);
+	if (used >= VIGIL_MAX_TOTAL_MEM) {
+		mutex_unlock(&vigil_load_mutex);
+		return vigil_channels_reject(source, err, VIGIL_E_MEM_CAP, 0,
+					     "the active channels hold %lld bytes, the cap of them all is %lu",
+					     used, VIGIL_MAX_TOTAL_MEM);
+	}
+	opts.mem_limit = VIGIL_MAX_TOTAL_MEM - used;
 	code = vigil_channel_load(data, len, &opts, &ch, err);
 	if (code != VIGIL_E_OK) {
+		mutex_unlock(&vigil_load_mutex);
 		if (err->code != code)
 			err->code = code;
 		vigil_note_reject(source, err);
@@ -446,6 +559,7 @@ static int vigil_channels_load_from(const char *source, const void *data,
 	else
 		ret = vigil_activate(source, ch, err);
 	mutex_unlock(&vigil_chan_mutex);
+	mutex_unlock(&vigil_load_mutex);
 	if (ret)
 		vigil_channel_free(ch);
 	return ret;
@@ -459,7 +573,7 @@ int vigil_channels_load(const void *data, size_t len, struct vigil_error *err)
 int vigil_channels_remove(u32 channel_id)
 {
 	struct vigil_active *old, *next = NULL;
-	struct vigil_channel *gone;
+	struct vigil_active_ent gone;
 	int i;
 
 	mutex_lock(&vigil_chan_mutex);
@@ -481,7 +595,7 @@ int vigil_channels_remove(u32 channel_id)
 		memcpy(&next->ent[i], &old->ent[i + 1],
 		       (old->n - 1 - i) * sizeof(next->ent[0]));
 	}
-	gone = old->ent[i].ch;
+	gone = old->ent[i];
 	vigil_publish(next, old, gone);
 	vigil_sysfs_remove(channel_id);
 	mutex_unlock(&vigil_chan_mutex);
@@ -554,8 +668,28 @@ static int vigil_on_match(void *ctx, const struct vigil_match *m)
 	return 0;
 }
 
+/*
+ * An event stopped at the budget in channel @e: count it, say so, and
+ * disable the channel the time it reaches VIGIL_OVER_BUDGET_LIMIT.
+ */
+static void vigil_over_budget(const struct vigil_event *ev,
+			      const struct vigil_active_ent *e)
+{
+	u32 id = e->ch->channel_id;
+	u64 ver = e->ch->content_version;
+
+	atomic64_inc(&vigil_counters.events_over_budget);
+	vigil_report_notice(ev, id, ver, VIGIL_NOTICE_OVER_BUDGET);
+	if (atomic64_inc_return(&e->rt->over) != VIGIL_OVER_BUDGET_LIMIT)
+		return;
+	WRITE_ONCE(e->rt->disabled, true);
+	vigil_report_notice(ev, id, ver, VIGIL_NOTICE_CHANNEL_DISABLED);
+	schedule_work(&vigil_disable_work);
+}
+
 void vigil_channels_match(const struct vigil_event *ev)
 {
+	struct vigil_work work = { .left = VIGIL_MAX_EVENT_WORK };
 	const struct vigil_active *act;
 	struct vigil_match_ctx mc = { .ev = ev };
 	unsigned int i;
@@ -564,12 +698,52 @@ void vigil_channels_match(const struct vigil_event *ev)
 	act = rcu_dereference(vigil_active);
 	if (act) {
 		atomic64_inc(&vigil_counters.events_seen);
-		for (i = 0; i < act->n; i++) {
+		for (i = 0; i < act->n && !work.over; i++) {
+			if (READ_ONCE(act->ent[i].rt->disabled))
+				continue;
 			mc.ch = act->ent[i].ch;
-			vigil_match(mc.ch->rules, ev, vigil_on_match, &mc);
+			vigil_match_work(mc.ch->rules, ev, vigil_on_match, &mc,
+					 &work);
+			if (work.over)
+				vigil_over_budget(ev, &act->ent[i]);
 		}
 	}
 	rcu_read_unlock();
+}
+
+/* Remove the channels the hooks disabled (process context). */
+static void vigil_disable_fn(struct work_struct *work)
+{
+	const struct vigil_active *act;
+	u32 id;
+
+	for (;;) {
+		unsigned int i;
+
+		id = 0;
+		rcu_read_lock();
+		act = rcu_dereference(vigil_active);
+		for (i = 0; act && i < act->n && !id; i++)
+			if (READ_ONCE(act->ent[i].rt->disabled))
+				id = act->ent[i].ch->channel_id;
+		rcu_read_unlock();
+		if (!id)
+			return;
+		pr_warn("channel %u disabled: %u events stopped at the work budget\n",
+			id, VIGIL_OVER_BUDGET_LIMIT);
+		if (vigil_channels_remove(id))
+			return;
+	}
+}
+
+/**
+ * vigil_channels_mem() - bytes the active channels hold together
+ *
+ * Return: the sum of vigil_channel_mem() over them.
+ */
+u64 vigil_channels_mem(void)
+{
+	return atomic64_read(&vigil_mem_used);
 }
 
 bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len)
@@ -585,7 +759,8 @@ bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len)
 	rcu_read_lock_sched();
 	act = rcu_dereference_sched(vigil_active);
 	for (i = 0; act && i < act->n && !may; i++)
-		may = vigil_match_may(act->ent[i].ch->rules, type, field,
+		may = !READ_ONCE(act->ent[i].rt->disabled) &&
+		      vigil_match_may(act->ent[i].ch->rules, type, field,
 				      (const u8 *)s, len);
 	if (act && !may)
 		atomic64_inc(&vigil_counters.events_seen);
@@ -812,7 +987,7 @@ void vigil_channels_clear(void)
 	synchronize_rcu();
 	for (i = 0; old && i < old->n; i++) {
 		vigil_sysfs_remove(old->ent[i].ch->channel_id);
-		vigil_channel_free(old->ent[i].ch);
+		vigil_ent_free(&old->ent[i]);
 	}
 	kfree(old);
 	mutex_unlock(&vigil_chan_mutex);
@@ -823,6 +998,7 @@ void vigil_channels_clear(void)
  */
 void vigil_channels_exit(void)
 {
+	cancel_work_sync(&vigil_disable_work);
 	vigil_channels_clear();
 	kobject_put(vigil_channels_kobj);
 }

@@ -11,9 +11,12 @@
  *	rate_limit		rw  match records per second and CPU, 0: none
  *	version			ro  module version
  *	schema_version		ro  VIGIL_SCHEMA_VERSION
+ *	memory_cap		ro  bytes all active channels may hold
+ *	work_budget		ro  steps one event may cost them all
  *	counters/		ro  events_seen, events_matched, events_dropped,
  *				    channels_loaded, channels_rejected,
- *				    last_reject_reason
+ *				    last_reject_reason, events_over_budget,
+ *				    memory_used
  *	channels/<id>/		ro  id, version, digest, rules, signed, loaded
  *
  * Init brings up what cannot hurt the host and needs no file system:
@@ -355,6 +358,18 @@ static ssize_t schema_version_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%u\n", VIGIL_SCHEMA_VERSION);
 }
 
+static ssize_t memory_cap_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", VIGIL_MAX_TOTAL_MEM);
+}
+
+static ssize_t work_budget_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", VIGIL_MAX_EVENT_WORK);
+}
+
 static struct kobj_attribute armed_attr = __ATTR_RW_MODE(armed, 0644);
 static struct kobj_attribute enabled_attr = __ATTR_RW_MODE(enabled, 0644);
 static struct kobj_attribute require_signature_attr =
@@ -362,6 +377,8 @@ static struct kobj_attribute require_signature_attr =
 static struct kobj_attribute rate_limit_attr = __ATTR_RW_MODE(rate_limit, 0644);
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute schema_version_attr = __ATTR_RO(schema_version);
+static struct kobj_attribute memory_cap_attr = __ATTR_RO(memory_cap);
+static struct kobj_attribute work_budget_attr = __ATTR_RO(work_budget);
 
 static struct attribute *vigil_attrs[] = {
 	&armed_attr.attr,
@@ -370,6 +387,8 @@ static struct attribute *vigil_attrs[] = {
 	&rate_limit_attr.attr,
 	&version_attr.attr,
 	&schema_version_attr.attr,
+	&memory_cap_attr.attr,
+	&work_budget_attr.attr,
 	NULL,
 };
 
@@ -391,6 +410,17 @@ VIGIL_COUNTER_ATTR(events_matched);
 VIGIL_COUNTER_ATTR(events_dropped);
 VIGIL_COUNTER_ATTR(channels_loaded);
 VIGIL_COUNTER_ATTR(channels_rejected);
+VIGIL_COUNTER_ATTR(events_over_budget);
+
+static ssize_t memory_used_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)vigil_channels_mem());
+}
+
+static struct kobj_attribute memory_used_attr = __ATTR_RO(memory_used);
+
 
 static ssize_t last_reject_reason_show(struct kobject *kobj,
 				       struct kobj_attribute *attr, char *buf)
@@ -411,6 +441,8 @@ static struct attribute *vigil_counter_attrs[] = {
 	&channels_loaded_attr.attr,
 	&channels_rejected_attr.attr,
 	&last_reject_reason_attr.attr,
+	&events_over_budget_attr.attr,
+	&memory_used_attr.attr,
 	NULL,
 };
 

@@ -148,6 +148,11 @@ static int vigil_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 			  atomic64_read(&c->channels_loaded)) ||
 	    vigil_put_u64(msg, VIGIL_A_CHANNELS_REJECTED,
 			  atomic64_read(&c->channels_rejected)) ||
+	    vigil_put_u64(msg, VIGIL_A_EVENTS_OVER_BUDGET,
+			  atomic64_read(&c->events_over_budget)) ||
+	    vigil_put_u64(msg, VIGIL_A_MEMORY_USED, vigil_channels_mem()) ||
+	    vigil_put_u64(msg, VIGIL_A_MEMORY_CAP, VIGIL_MAX_TOTAL_MEM) ||
+	    vigil_put_u64(msg, VIGIL_A_WORK_BUDGET, VIGIL_MAX_EVENT_WORK) ||
 	    (reason[0] && nla_put_string(msg, VIGIL_A_LAST_REJECT, reason)))
 		goto nospace;
 	genlmsg_end(msg, hdr);
@@ -171,6 +176,10 @@ static int vigil_put_channel(struct sk_buff *skb,
 	    nla_put_u32(skb, VIGIL_CA_NRULES, ci->nrules) ||
 	    nla_put_u8(skb, VIGIL_CA_SIGNED, ci->signed_) ||
 	    nla_put_u64_64bit(skb, VIGIL_CA_LOADED_NS, ci->loaded_ns,
+			      VIGIL_CA_PAD) ||
+	    nla_put_u64_64bit(skb, VIGIL_CA_MEMORY, ci->memory,
+			      VIGIL_CA_PAD) ||
+	    nla_put_u64_64bit(skb, VIGIL_CA_OVER_BUDGET, ci->over_budget,
 			      VIGIL_CA_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

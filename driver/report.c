@@ -69,6 +69,7 @@ struct vigil_rec_head {
 	u16 nfields;
 	u8 severity;
 	u8 action;
+	u8 notice;
 	u32 used;
 	struct vigil_rec_field f[VIGIL_MAX_FIELDS];
 };
@@ -167,17 +168,14 @@ static void vigil_rec_fill(struct vigil_rec *rec, const struct vigil_event *ev,
 	}
 }
 
-void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
-			u64 content_version, const struct vigil_match *m)
+static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
+			u64 content_version, const struct vigil_match *m,
+			u8 notice)
 {
 	const struct vigil_event_desc *d = vigil_event_desc(ev->type);
 	struct vigil_ring *r = this_cpu_ptr(&vigil_rings);
 	struct vigil_rec *rec;
 	unsigned int head;
-
-	if (m->action == VIGIL_ACTION_KILL &&
-	    !(current->flags & PF_KTHREAD) && !is_global_init(current))
-		send_sig(SIGKILL, current, 0);
 
 	if (!d || !r->slots)
 		return;
@@ -201,10 +199,32 @@ void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
 	rec->h.type = ev->type;
 	rec->h.severity = m->severity;
 	rec->h.action = m->action;
+	rec->h.notice = notice;
 	vigil_rec_fill(rec, ev, d);
 	/* publish the record: pairs with the consumer's acquire of head */
 	smp_store_release(&r->head, head + 1);
 	irq_work_queue(&vigil_report_irq);
+}
+
+void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
+			u64 content_version, const struct vigil_match *m)
+{
+	if (m->action == VIGIL_ACTION_KILL &&
+	    !(current->flags & PF_KTHREAD) && !is_global_init(current))
+		send_sig(SIGKILL, current, 0);
+	vigil_queue(ev, channel_id, content_version, m, VIGIL_NOTICE_NONE);
+}
+
+void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
+			 u64 content_version, u8 notice)
+{
+	const struct vigil_match m = {
+		.rule_index = U32_MAX,
+		.action = VIGIL_ACTION_REPORT,
+		.severity = VIGIL_SEV_HIGH,
+	};
+
+	vigil_queue(ev, channel_id, content_version, &m, notice);
 }
 
 /* --- the consumer ------------------------------------------------------ */
@@ -289,6 +309,8 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec,
 	    nla_put_u64_64bit(skb, VIGIL_A_EVENTS_DROPPED, rec->h.dropped,
 			      VIGIL_A_PAD) ||
 	    (title[0] && nla_put_string(skb, VIGIL_A_RULE_TITLE, title)) ||
+	    (rec->h.notice &&
+	     nla_put_u8(skb, VIGIL_A_NOTICE, rec->h.notice)) ||
 	    vigil_put_common(skb, rec))
 		goto fail;
 	fields = nla_nest_start(skb, VIGIL_A_FIELDS);

@@ -34,6 +34,7 @@ struct kobject;
  * @events_dropped: match records lost (rate limit, full queue, no memory)
  * @channels_loaded: channels activated since load
  * @channels_rejected: channel loads rejected
+ * @events_over_budget: events the matcher stopped at the work budget
  */
 struct vigil_counters {
 	atomic64_t events_seen;
@@ -41,6 +42,7 @@ struct vigil_counters {
 	atomic64_t events_dropped;
 	atomic64_t channels_loaded;
 	atomic64_t channels_rejected;
+	atomic64_t events_over_budget;
 };
 
 extern struct vigil_counters vigil_counters;
@@ -53,6 +55,8 @@ extern struct vigil_counters vigil_counters;
  * @nrules: number of rules
  * @signed_: a verified signature was present
  * @loaded_ns: when it was activated (ktime_get_real_ns())
+ * @memory: bytes it holds (vigil_channel_mem())
+ * @over_budget: events it stopped at the work budget
  */
 struct vigil_channel_info {
 	u32 channel_id;
@@ -61,6 +65,8 @@ struct vigil_channel_info {
 	u32 nrules;
 	bool signed_;
 	u64 loaded_ns;
+	u64 memory;
+	u64 over_budget;
 };
 
 /* channels.c */
@@ -105,9 +111,13 @@ int vigil_channels_list(void (*fn)(void *ctx,
  * @ev: the event, filled by a schema producer
  *
  * Called from the hooks in probe context: never sleeps or allocates.
- * Counts the event, and hands each match to vigil_report_match().
+ * Counts the event, and hands each match to vigil_report_match().  All
+ * channels share one budget of VIGIL_MAX_EVENT_WORK steps; an event that
+ * runs out is counted and reported (vigil_report_notice()).
  */
 void vigil_channels_match(const struct vigil_event *ev);
+
+u64 vigil_channels_mem(void);
 
 /**
  * vigil_channels_may_match() - whether any active rule could match an event
@@ -158,6 +168,18 @@ int vigil_verify_sig(void *ctx, const void *data, size_t len,
  */
 void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
 			u64 content_version, const struct vigil_match *m);
+
+/**
+ * vigil_report_notice() - queue a record about a channel, not a rule
+ * @ev: the event it happened on
+ * @channel_id: the channel
+ * @content_version: its content version
+ * @notice: enum vigil_notice
+ *
+ * Probe context; dropped and counted like a match record.
+ */
+void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
+			 u64 content_version, u8 notice);
 
 int vigil_report_init(void);
 void vigil_report_exit(void);

@@ -338,6 +338,10 @@ static int status_cb(struct nl_msg *msg, void *arg)
 	put_u64(o, "events_dropped", tb[VIGIL_A_EVENTS_DROPPED]);
 	put_u64(o, "channels_loaded", tb[VIGIL_A_CHANNELS_LOADED]);
 	put_u64(o, "channels_rejected", tb[VIGIL_A_CHANNELS_REJECTED]);
+	put_u64(o, "events_over_budget", tb[VIGIL_A_EVENTS_OVER_BUDGET]);
+	put_u64(o, "work_budget", tb[VIGIL_A_WORK_BUDGET]);
+	put_u64(o, "memory_used", tb[VIGIL_A_MEMORY_USED]);
+	put_u64(o, "memory_cap", tb[VIGIL_A_MEMORY_CAP]);
 	put_strattr(o, "last_reject_reason", tb[VIGIL_A_LAST_REJECT]);
 	return NL_OK;
 }
@@ -440,6 +444,8 @@ static struct json_object *channel_json(struct nlattr *nest)
 	put_u32(o, "rules", tb[VIGIL_CA_NRULES]);
 	put_bool(o, "signed", tb[VIGIL_CA_SIGNED]);
 	put_u64(o, "loaded_ns", tb[VIGIL_CA_LOADED_NS]);
+	put_u64(o, "memory", tb[VIGIL_CA_MEMORY]);
+	put_u64(o, "over_budget", tb[VIGIL_CA_OVER_BUDGET]);
 	if (tb[VIGIL_CA_DIGEST] && nla_len(tb[VIGIL_CA_DIGEST]) == 32) {
 		const unsigned char *d = nla_data(tb[VIGIL_CA_DIGEST]);
 		int i;
@@ -729,6 +735,16 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	put_u64(o, "content_version", tb[VIGIL_A_CONTENT_VERSION]);
 	put_u32(o, "rule", tb[VIGIL_A_RULE_ID]);
 	put_strattr(o, "title", tb[VIGIL_A_RULE_TITLE]);
+	if (tb[VIGIL_A_NOTICE]) {
+		unsigned int n = nla_get_u8(tb[VIGIL_A_NOTICE]);
+
+		json_object_object_add(o, "notice",
+			n == VIGIL_NOTICE_OVER_BUDGET ?
+				json_object_new_string("over_budget") :
+			n == VIGIL_NOTICE_CHANNEL_DISABLED ?
+				json_object_new_string("channel_disabled") :
+				json_object_new_int(n));
+	}
 	if (tb[VIGIL_A_SEVERITY]) {
 		unsigned int s = nla_get_u8(tb[VIGIL_A_SEVERITY]);
 

@@ -132,6 +132,14 @@ enum vigil_cmd {
  * @VIGIL_A_PAD: padding for 64-bit attributes
  * @VIGIL_A_ARMED: u8, 0 or 1: the sensor is armed (its hooks run); a
  *	built-in sensor stays unarmed until /sys/kernel/vigil/armed is set
+ * @VIGIL_A_EVENTS_OVER_BUDGET: u64, events whose evaluation the matcher
+ *	stopped at the work budget
+ * @VIGIL_A_MEMORY_USED: u64, bytes the active channels hold
+ * @VIGIL_A_MEMORY_CAP: u64, the most they may hold together
+ * @VIGIL_A_WORK_BUDGET: u64, steps one event may cost against all
+ *	active channels together
+ * @VIGIL_A_NOTICE: u8, enum vigil_notice: the record is not a rule match
+ *	but says this about its channel (VIGIL_A_RULE_ID is then 0)
  * @__VIGIL_A_MAX: number of attributes
  */
 enum vigil_attr {
@@ -168,9 +176,29 @@ enum vigil_attr {
 	VIGIL_A_FIELD,
 	VIGIL_A_PAD,
 	VIGIL_A_ARMED,
+	VIGIL_A_EVENTS_OVER_BUDGET,
+	VIGIL_A_MEMORY_USED,
+	VIGIL_A_MEMORY_CAP,
+	VIGIL_A_WORK_BUDGET,
+	VIGIL_A_NOTICE,
 	__VIGIL_A_MAX,
 };
 #define VIGIL_A_MAX (__VIGIL_A_MAX - 1)
+
+/**
+ * enum vigil_notice - what a record without a rule says (VIGIL_A_NOTICE)
+ * @VIGIL_NOTICE_NONE: not used: a rule match
+ * @VIGIL_NOTICE_OVER_BUDGET: the event's evaluation reached the work
+ *	budget in this channel and stopped: rules of this and later
+ *	channels were not evaluated for it
+ * @VIGIL_NOTICE_CHANNEL_DISABLED: the channel went over the budget too
+ *	often and is being removed
+ */
+enum vigil_notice {
+	VIGIL_NOTICE_NONE,
+	VIGIL_NOTICE_OVER_BUDGET,
+	VIGIL_NOTICE_CHANNEL_DISABLED,
+};
 
 /**
  * enum vigil_chan_attr - attributes of a VIGIL_A_CHANNEL nest
@@ -182,6 +210,8 @@ enum vigil_attr {
  * @VIGIL_CA_SIGNED: u8, 1 if a signature was verified
  * @VIGIL_CA_LOADED_NS: u64, CLOCK_REALTIME nanoseconds of activation
  * @VIGIL_CA_PAD: padding
+ * @VIGIL_CA_MEMORY: u64, bytes the channel holds
+ * @VIGIL_CA_OVER_BUDGET: u64, events it stopped at the work budget
  * @__VIGIL_CA_MAX: number of attributes
  */
 enum vigil_chan_attr {
@@ -193,6 +223,8 @@ enum vigil_chan_attr {
 	VIGIL_CA_SIGNED,
 	VIGIL_CA_LOADED_NS,
 	VIGIL_CA_PAD,
+	VIGIL_CA_MEMORY,
+	VIGIL_CA_OVER_BUDGET,
 	__VIGIL_CA_MAX,
 };
 #define VIGIL_CA_MAX (__VIGIL_CA_MAX - 1)
