@@ -704,6 +704,147 @@ static void build_cost_over_cap(struct tu_payload *p)
 	}
 }
 
+/*
+ * ---- heavy cases: the most work and memory FORMAT.md's caps allow ----
+ *
+ * Written from the format's cost rules ("Work"), not from the loader:
+ * a text value costs 1 + the field cap (4096) for contains and 1 + 4096 x
+ * ceil(len / 64) for glob, a rule at most 2^20 steps, one event type's
+ * rules and scans together at most 2^25.  The OK ones sit just under the
+ * budget, with patterns too short to anchor, so the prefilter cannot spare
+ * the matcher any of it; the others are the same one step further.
+ */
+#define HEAVY_ID	900000U
+
+/* Rules of @argc values each, all of @type's field @field with @op. */
+static void heavy_rules(struct tu_payload *p, u32 nrules, u16 type, u16 field,
+			u8 op, u32 argc, struct vigil_strref (*pat)(struct tu_payload *, u32))
+{
+	u32 r, k, arg;
+
+	for (r = 0; r < nrules; r++) {
+		rule(p, HEAVY_ID + type * 1000 + r, type, VIGIL_SEV_LOW,
+		     "Heavy", "");
+		arg = p->nvalues;
+		for (k = 0; k < argc; k++)
+			tu_value(p, 0, pat(p, r * argc + k));
+		tu_node(p, VIGIL_NODE_PRED, op, 0, field, argc, arg);
+	}
+}
+
+/* One-byte patterns: '!' .. '~' over and over. */
+static struct vigil_strref heavy_byte(struct tu_payload *p, u32 k)
+{
+	char c = (char)('!' + k % 94);
+
+	return tu_str(p, &c, 1);
+}
+
+/* "*x*x*...*", 255 bytes: 127 atoms, no literal run to anchor. */
+static struct vigil_strref heavy_starx(struct tu_payload *p, u32 k)
+{
+	static struct vigil_strref ref;
+	static struct tu_payload *at;
+	char g[255];
+	u32 i;
+
+	if (at != p || !k) {
+		for (i = 0; i < sizeof(g); i++)
+			g[i] = i % 2 ? 'x' : '*';
+		ref = tu_str(p, g, sizeof(g));
+		at = p;
+	}
+	return ref;
+}
+
+/*
+ * 256-byte globs, each different, of 252 different literal bytes: the
+ * largest compiled form a glob can have, about 8 KiB.
+ */
+static struct vigil_strref heavy_wide_glob(struct tu_payload *p, u32 unused)
+{
+	static u32 calls;
+	char g[VIGIL_MAX_PATTERN_LEN];
+	u32 i, n = 0, c, k = calls++;
+
+	for (i = 0; n < VIGIL_MAX_PATTERN_LEN - 4; i++) {
+		c = 1 + (i + k) % 255;
+		if (c == '*' || c == '?' || c == '\\')
+			continue;
+		g[n++] = (char)c;
+	}
+	for (i = 0; i < 4; i++, k /= 10)
+		g[n++] = (char)('0' + k % 10);
+	return tu_str(p, g, sizeof(g));
+}
+
+/* 1024 one-byte contains values in one rule: 4 M steps, over 2^20. */
+static void build_heavy_contains_rule(struct tu_payload *p)
+{
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
+		    VIGIL_MAX_PRED_VALUES, heavy_byte);
+}
+
+/*
+ * 32 open rules of 255 one-byte contains values: 32 x (2 + 255 x 4097)
+ * + 1024 = 33,432,608 steps of 33,554,432.
+ */
+static void build_ok_heavy_contains(struct tu_payload *p)
+{
+	heavy_rules(p, 32, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
+		    255, heavy_byte);
+}
+
+/* One more such rule: over the event budget. */
+static void build_heavy_contains_event(struct tu_payload *p)
+{
+	heavy_rules(p, 33, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
+		    255, heavy_byte);
+}
+
+/*
+ * 32 open rules of 63 "*x*x...*" globs: 32 x (2 + 63 x 16385) + 1024 =
+ * 33,033,248 steps.
+ */
+static void build_ok_heavy_glob(struct tu_payload *p)
+{
+	heavy_rules(p, 32, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 63,
+		    heavy_starx);
+}
+
+/* 1024 of those globs in one rule: 16 M steps. */
+static void build_heavy_glob_rule(struct tu_payload *p)
+{
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB,
+		    VIGIL_MAX_PRED_VALUES, heavy_starx);
+}
+
+/*
+ * Every event type's comm, 32 rules of 63 values each, all the same
+ * glob: 18,144 glob values, which would need 150 MB if each had its own
+ * compiled form; one form serves them all.
+ */
+static void build_ok_heavy_same_glob(struct tu_payload *p)
+{
+	u32 t;
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++)
+		heavy_rules(p, 32, t, 5, VIGIL_OP_GLOB, 63, heavy_starx);
+}
+
+/*
+ * Nearly the same, each glob different and as large as can be (30 rules
+ * a type, as these globs anchor and the prefilter's scans take the rest
+ * of the budget): 17,010 compiled forms of 8 KiB, over 128 MiB.
+ */
+static void build_heavy_glob_memory(struct tu_payload *p)
+{
+	u32 t;
+
+	for (t = 1; t <= VIGIL_EV_MAX; t++)
+		heavy_rules(p, 30, t, 5, VIGIL_OP_GLOB, 63, heavy_wide_glob);
+}
+
 /* A rule of the given nodes (kinds only; predicates on exec.uid). */
 static void build_program(struct tu_payload *p, const char *prog)
 {
@@ -967,6 +1108,13 @@ static const struct bcase bcases[] = {
 	{ "tags_with_nul", E(RULE), build_tags_nul },
 	{ "glob_lone_backslash", E(VALUE), build_glob_lone_backslash },
 	{ "addr_eq_prefix_not_128", E(VALUE), build_addr_eq_prefix_64 },
+	{ "heavy_contains_rule", E(COST), build_heavy_contains_rule },
+	{ "heavy_ok_contains", E(OK), build_ok_heavy_contains },
+	{ "heavy_contains_event", E(COST), build_heavy_contains_event },
+	{ "heavy_ok_glob", E(OK), build_ok_heavy_glob },
+	{ "heavy_glob_rule", E(COST), build_heavy_glob_rule },
+	{ "heavy_ok_same_glob", E(OK), build_ok_heavy_same_glob },
+	{ "heavy_glob_memory", E(MEM_CAP), build_heavy_glob_memory },
 };
 
 /* ---- header cases: one header field of the base file, digest redone ---- */
