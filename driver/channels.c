@@ -689,7 +689,7 @@ static void vigil_over_budget(const struct vigil_event *ev,
 
 void vigil_channels_match(const struct vigil_event *ev)
 {
-	struct vigil_work work = { .left = VIGIL_MAX_EVENT_WORK };
+	struct vigil_work work = { .left = vigil_fault_work_budget() };
 	const struct vigil_active *act;
 	struct vigil_match_ctx mc = { .ev = ev };
 	unsigned int i;

@@ -13,6 +13,11 @@
  *	fault=panic_on_channel	panic() when the channel whose id is
  *				fault_channel is activated (from MANIFEST
  *				at arming, or over netlink)
+ *	fault_work_budget=N	give each event N steps at run time instead
+ *				of VIGIL_MAX_EVENT_WORK: a bound the loader
+ *				got wrong, for the tests of the run-time
+ *				guard (events stopped, counted, reported,
+ *				the channel disabled)
  *
  * Every panic message starts with "vigil: fault injection:" and panic()
  * is called from here, so a pstore record's trace names vigil.
@@ -73,6 +78,21 @@ MODULE_PARM_DESC(fault,
 module_param_named(fault_channel, vigil_fault_channel, uint, 0444);
 MODULE_PARM_DESC(fault_channel, "TEST ONLY: channel id for panic_on_channel");
 
+static unsigned int vigil_fault_budget;
+module_param_named(fault_work_budget, vigil_fault_budget, uint, 0444);
+MODULE_PARM_DESC(fault_work_budget,
+		 "TEST ONLY: steps each event gets at run time (0: the real budget)");
+
+/**
+ * vigil_fault_work_budget() - the run-time budget of one event
+ *
+ * Return: fault_work_budget if set, else VIGIL_MAX_EVENT_WORK.
+ */
+u64 vigil_fault_work_budget(void)
+{
+	return vigil_fault_budget ?: VIGIL_MAX_EVENT_WORK;
+}
+
 /* Runs on every online CPU with interrupts off, and never returns. */
 static int vigil_fault_spin(void *unused)
 {
@@ -125,6 +145,7 @@ void vigil_fault_activate(u32 channel_id)
  */
 void vigil_fault_announce(void)
 {
-	pr_warn("TEST BUILD: fault injection compiled in (fault=%s, fault_channel=%u)\n",
-		vigil_fault_names[vigil_fault], vigil_fault_channel);
+	pr_warn("TEST BUILD: fault injection compiled in (fault=%s, fault_channel=%u, fault_work_budget=%u)\n",
+		vigil_fault_names[vigil_fault], vigil_fault_channel,
+		vigil_fault_budget);
 }

@@ -232,10 +232,16 @@ extern struct kobject *vigil_kobj;
 void vigil_fault_arming(void);
 void vigil_fault_activate(u32 channel_id);
 void vigil_fault_announce(void);
+u64 vigil_fault_work_budget(void);
 #else
 static inline void vigil_fault_arming(void) { }
 static inline void vigil_fault_activate(u32 channel_id) { }
 static inline void vigil_fault_announce(void) { }
+/* the run-time budget of one event: VIGIL_MAX_EVENT_WORK */
+static inline u64 vigil_fault_work_budget(void)
+{
+	return VIGIL_MAX_EVENT_WORK;
+}
 #endif
 
 #endif /* VIGIL_SENSOR_H */
