@@ -876,6 +876,103 @@ static void vigil_match_bad_event(struct kunit *test)
 	vigil_channel_free(ch);
 }
 
+/*
+ * A heavy event of @type: every string field VIGIL_MAX_FIELD_LEN bytes,
+ * of @fill, or (@fill 0) of the channel's string table over and over,
+ * so that its anchors occur everywhere.
+ */
+static void vt_heavy_event(struct vigil_event *ev, u32 type, char *text,
+			   const struct vigil_channel *ch, u8 fill)
+{
+	const struct vigil_event_desc *d = vigil_event_desc(type);
+	const struct vigil_payload_header *ph = (const void *)ch->payload;
+	size_t tab = ch->payload_size - le32_to_cpu(ph->strtab_size), i;
+	size_t tlen = le32_to_cpu(ph->strtab_size);
+	u32 f;
+
+	for (i = 0; i < VIGIL_MAX_FIELD_LEN; i++) {
+		u8 c = fill;
+
+		if (!fill && tlen)
+			c = ch->payload[tab + i % tlen];
+		text[i] = c ? c : 'a';
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->nfields = d->nfields;
+	for (f = 0; f < d->nfields; f++) {
+		if (d->fields[f].type != VIGIL_FT_STR &&
+		    d->fields[f].type != VIGIL_FT_PATH) {
+			ev->v[f].num = f;
+			continue;
+		}
+		ev->v[f].str.ptr = text + f % 7;
+		ev->v[f].str.len = VIGIL_MAX_FIELD_LEN - f % 7;
+	}
+}
+
+/*
+ * The bound holds in the kernel build: for every shipped channel and
+ * every corpus file that loads (the heaviest content accepted among
+ * them), heavy events of every type with rules never take more steps than
+ * the loader proved, nor more than the budget; and a budget cut short
+ * stops the event.
+ */
+static void vigil_work_bound(struct kunit *test)
+{
+	static const u8 fills[] = { 0, 0x7f, 'a' };
+	const struct vigil_kunit_file *f;
+	unsigned int i, k, events = 0, stops = 0;
+	char *text = kunit_kzalloc(test, VIGIL_MAX_FIELD_LEN, GFP_KERNEL);
+	struct vigil_event ev;
+	u64 bound, used, most = 0;
+	u32 t;
+
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	for (i = 0; (f = vt_valid_file(i)); i++) {
+		struct vigil_channel *ch;
+		struct vigil_error err;
+		u8 *buf = vt_bytes(test, f);
+		int rc = vt_load(test, f->name, buf, f->len, &ch, &err);
+
+		kvfree(buf);
+		KUNIT_ASSERT_EQ_MSG(test, rc, 0, "%s: %s", f->name, err.msg);
+		for (t = 1; t <= VIGIL_EV_MAX; t++) {
+			bound = vigil_ruleset_work(ch->rules, t);
+			KUNIT_EXPECT_LE(test, bound, (u64)VIGIL_MAX_EVENT_WORK);
+			if (!bound)
+				continue;
+			for (k = 0; k < ARRAY_SIZE(fills); k++) {
+				struct vigil_work w = {
+					.left = VIGIL_MAX_EVENT_WORK,
+				};
+
+				vt_heavy_event(&ev, t, text, ch, fills[k]);
+				vigil_match_work(ch->rules, &ev, NULL, NULL, &w);
+				used = VIGIL_MAX_EVENT_WORK - w.left;
+				KUNIT_EXPECT_FALSE_MSG(test, w.over, "%s type %u",
+						       f->name, t);
+				KUNIT_EXPECT_LE_MSG(test, used, bound,
+						    "%s type %u", f->name, t);
+				most = max(most, used);
+				events++;
+				if (used < 2)
+					continue;
+				w.left = used / 2;
+				w.over = false;
+				vigil_match_work(ch->rules, &ev, NULL, NULL, &w);
+				KUNIT_EXPECT_TRUE(test, w.over);
+				stops += w.over;
+			}
+			cond_resched();
+		}
+		vigil_channel_free(ch);
+	}
+	kunit_info(test, "%u heavy events, the heaviest %llu steps, %u stopped by a half budget\n",
+		   events, (unsigned long long)most, stops);
+	KUNIT_EXPECT_GT(test, most, 1000000ULL);
+}
+
 static struct kunit_case vigil_loader_cases[] = {
 	KUNIT_CASE(vigil_schema_tables),
 	KUNIT_CASE(vigil_schema_fill),
@@ -888,6 +985,7 @@ static struct kunit_case vigil_loader_cases[] = {
 	KUNIT_CASE(vigil_match_events),
 	KUNIT_CASE(vigil_fixture_replay),
 	KUNIT_CASE(vigil_match_bad_event),
+	KUNIT_CASE(vigil_work_bound),
 	{}
 };
 
