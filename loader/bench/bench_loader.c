@@ -9,6 +9,10 @@
  *	bench_loader count FILE ITERS	one decompression, one load and ITERS
  *					passes over the event mix, for
  *					callgrind to count instructions in
+ *	bench_loader worst FILE...	the channels loaded together, and per
+ *					event type the heaviest event found
+ *					(fields at 4096 bytes): its steps, its
+ *					time and the bound the loader proved
  *
  * The generated rules are the same for every N (rule i depends only on
  * i), so a smaller channel is a prefix of a larger one.  The event mix is
@@ -505,6 +509,118 @@ static int count(const char *path, unsigned long iters)
 	return 0;
 }
 
+/*
+ * Heavy events of one type: every string field VIGIL_MAX_FIELD_LEN bytes,
+ * either of the channels' string tables over and over (so their anchors
+ * occur everywhere and the prefilter gives up) or of one byte.
+ */
+static char heavy_text[VIGIL_MAX_FIELDS][VIGIL_MAX_FIELD_LEN];
+
+static void heavy_event(struct vigil_event *ev, u32 type,
+			struct vigil_channel **ch, int nch, int variant)
+{
+	const struct vigil_event_desc *d = vigil_event_desc(type);
+	const struct vigil_payload_header *ph;
+	const u8 *tab = (const u8 *)"\x7f";
+	size_t tlen = 1, off;
+	u32 f, i;
+
+	if (variant > 0 && variant <= nch) {
+		ph = (const void *)ch[variant - 1]->payload;
+		off = sizeof(*ph) +
+		      (size_t)le32_to_cpu(ph->nrules) * sizeof(struct vigil_rule_rec) +
+		      (size_t)le32_to_cpu(ph->nnodes) * sizeof(struct vigil_node_rec) +
+		      (size_t)le32_to_cpu(ph->nvalues) * sizeof(struct vigil_value_rec);
+		if (le32_to_cpu(ph->strtab_size)) {
+			tab = ch[variant - 1]->payload + off;
+			tlen = le32_to_cpu(ph->strtab_size);
+		}
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->nfields = d->nfields;
+	for (f = 0; f < d->nfields; f++) {
+		if (d->fields[f].type != VIGIL_FT_STR &&
+		    d->fields[f].type != VIGIL_FT_PATH)
+			continue;
+		for (i = 0; i < VIGIL_MAX_FIELD_LEN; i++) {
+			u8 c = tab[(i + f * 7) % tlen];
+
+			heavy_text[f][i] = c ? c : 'a';
+		}
+		ev->v[f].str.ptr = heavy_text[f];
+		ev->v[f].str.len = VIGIL_MAX_FIELD_LEN;
+	}
+}
+
+/* One event through every channel with one budget, as the sensor does. */
+static __attribute__((noinline))
+u64 bench_worst_once(struct vigil_channel **ch, int nch,
+		     const struct vigil_event *ev)
+{
+	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
+	int i;
+
+	for (i = 0; i < nch && !w.over; i++)
+		vigil_match_work(ch[i]->rules, ev, NULL, NULL, &w);
+	if (w.over)
+		abort();	/* the bound of an accepted set was wrong */
+	return VIGIL_MAX_EVENT_WORK - w.left;
+}
+
+static int worst(int argc, char **argv)
+{
+	struct vigil_channel *ch[64];
+	struct vigil_event ev;
+	u64 bound, steps, best_steps;
+	int i, v, best_v;
+	u32 t;
+
+	if (argc > 64)
+		argc = 64;
+	for (i = 0; i < argc; i++) {
+		size_t len;
+		u8 *d = read_file(argv[i], &len);
+
+		ch[i] = load(d, len, argv[i]);
+		free(d);
+	}
+	printf("%-12s %10s %10s %6s %10s %8s\n", "event", "bound", "steps",
+	       "%", "us", "ns/step");
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		struct timing tm = { 1e9 };
+
+		bound = 0;
+		for (i = 0; i < argc; i++)
+			bound += vigil_ruleset_work(ch[i]->rules, t);
+		if (!bound)
+			continue;
+		best_steps = 0;
+		best_v = 0;
+		for (v = 0; v <= argc; v++) {
+			heavy_event(&ev, t, ch, argc, v);
+			steps = bench_worst_once(ch, argc, &ev);
+			if (steps > bound)
+				abort();
+			if (steps >= best_steps) {
+				best_steps = steps;
+				best_v = v;
+			}
+		}
+		heavy_event(&ev, t, ch, argc, best_v);
+		for (i = 0; i < 3; i++)
+			TIME_BATCH(tm, bench_worst_once(ch, argc, &ev));
+		printf("%-12s %10llu %10llu %6.1f %10.1f %8.3f\n",
+		       vigil_event_desc(t)->name, (unsigned long long)bound,
+		       (unsigned long long)best_steps,
+		       100.0 * best_steps / bound, tm.best * 1e6,
+		       tm.best * 1e9 / (best_steps ? best_steps : 1));
+	}
+	for (i = 0; i < argc; i++)
+		vigil_channel_free(ch[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "gen"))
@@ -513,7 +629,9 @@ int main(int argc, char **argv)
 		return run(argc - 2, argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "count"))
 		return count(argv[2], strtoul(argv[3], NULL, 0));
+	if (argc >= 3 && !strcmp(argv[1], "worst"))
+		return worst(argc - 2, argv + 2);
 	fprintf(stderr,
-		"usage: bench_loader gen N | run FILE... | count FILE ITERS\n");
+		"usage: bench_loader gen N | run FILE... | count FILE ITERS | worst FILE...\n");
 	return 2;
 }
