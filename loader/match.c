@@ -94,12 +94,11 @@ static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
 {
 	const struct vigil_value_rec *v = &rs->values[vi];
 	const u8 *p = rs->strtab + le32_to_cpu(v->str.off);
-	u32 m = le32_to_cpu(v->str.len), gw = 0;
+	u32 m = le32_to_cpu(v->str.len);
+	const struct vigil_glob *g = (const void *)(rs->pool + rs->prep[vi]);
 
-	if (op == VIGIL_OP_GLOB)
-		gw = ((const struct vigil_glob *)(rs->pool +
-						  rs->prep[vi]))->nwords;
-	if (!vr_charge(w, vr_value_work(op, m, n, gw)))
+	if (!vr_charge(w, op == VIGIL_OP_GLOB ? vigil_glob_work(g, n) :
+			  vr_value_work(op, m, n, 0)))
 		return false;
 	switch (op) {
 	case VIGIL_OP_EQ:
@@ -112,9 +111,7 @@ static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
 		return vigil_kmp_find(s, n, p, m, rs->pool + rs->prep[vi],
 				      nocase);
 	case VIGIL_OP_GLOB:
-		return vigil_glob_match((const void *)(rs->pool +
-						       rs->prep[vi]),
-					s, n, nocase);
+		return vigil_glob_match(g, s, n, nocase);
 	}
 	return false;
 }

@@ -188,7 +188,7 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 			return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
 					  "rule %u (id %u) node %u value %u: numeric value has string [%u, +%u), must be {0, 0}",
 					  v->ri, v->rid, nj, vi, soff, slen);
-		*work += vr_value_work_max(op, false, 0);
+		*work += vr_value_work_max(op, false, NULL, 0);
 		return VIGIL_E_OK;
 	case VIGIL_VK_ADDR:
 		if (!pv_strref_ok(v, &val->str))
@@ -206,7 +206,7 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 					  v->ri, v->rid, nj, vi,
 					  (unsigned long long)num,
 					  op == VIGIL_OP_EQ ? "128 for eq" : "0..128");
-		*work += vr_value_work_max(op, false, 0);
+		*work += vr_value_work_max(op, false, NULL, 0);
 		return VIGIL_E_OK;
 	case VIGIL_VK_STR:
 		break;
@@ -235,7 +235,7 @@ static int pv_value_check(struct vigil_pv *v, u32 nj, u32 vi, u8 op,
 		return vigil_errf(v->err, VIGIL_E_VALUE, off + 8, true,
 				  "rule %u (id %u) node %u value %u: glob ends in a lone backslash",
 				  v->ri, v->rid, nj, vi);
-	*work += vr_value_work_max(op, true, slen);
+	*work += vr_value_work_max(op, true, pv_str(v, &val->str), slen);
 	return VIGIL_E_OK;
 }
 

@@ -505,6 +505,16 @@ static void vr_anchor_op(struct vr_build *b, u8 kind, struct vr_aset *sets,
 	sets[0] = res;
 }
 
+/* The bound of value @vi, checked by vr_value() to lie in the table. */
+static u64 vr_value_bound(const struct vr_build *b, u32 vi, u8 op, u8 ftype)
+{
+	const struct vigil_value_rec *v = &b->src.values[vi];
+
+	return vr_value_work_max(op, vr_is_str(ftype),
+				 b->src.strtab + le32_to_cpu(v->str.off),
+				 le32_to_cpu(v->str.len));
+}
+
 /* Check one predicate node and its values; derive its anchor set. */
 static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 		   const struct vigil_node_rec *nd, struct vr_aset *set)
@@ -536,8 +546,7 @@ static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 			       nd->flags & VIGIL_PRED_NOCASE, &b->lit[k]);
 		if (ret)
 			return vr_bad(b, ret, r, i, "bad value");
-		b->rule_work += vr_value_work_max(nd->op, vr_is_str(ftype),
-			le32_to_cpu(b->src.values[arg + k].str.len));
+		b->rule_work += vr_value_bound(b, arg + k, nd->op, ftype);
 	}
 	if (!vr_is_str(ftype) &&
 	    (ftype != VIGIL_FT_U64 || nd->op != VIGIL_OP_EQ)) {

@@ -220,6 +220,10 @@ size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 	nwords = (k + 63) / 64;
 	gi->size = sizeof(struct vigil_glob) +
 		   (size_t)nwords * (1 + gi->nclass) * sizeof(u64);
+	gi->affix = vigil_glob_affix(p, m, &gi->plen, &gi->slen);
+	if (gi->affix)
+		gi->size = sizeof(struct vigil_glob) +
+			   ((gi->plen + gi->slen + 7) & ~7U);
 	return gi->size;
 }
 
@@ -267,6 +271,18 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 	u8 c;
 
 	memcpy(g->bitmap, gi->bitmap, sizeof(g->bitmap));
+	if (gi->affix) {
+		u8 *lit = (u8 *)g->data;
+
+		g->affix = gi->affix;
+		g->plen = gi->plen;
+		g->slen = gi->slen;
+		memcpy(lit, p, gi->plen);
+		memcpy(lit + gi->plen, p + m - gi->slen, gi->slen);
+		for (i = 0; nocase && i < gi->plen + gi->slen; i++)
+			lit[i] = vigil_fold(lit[i]);
+		return;
+	}
 	nw = (gi->natoms + 63) / 64;
 	g->natoms = gi->natoms;
 	g->nwords = nw;
@@ -341,6 +357,15 @@ bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 	u64 lb, carry, nd, any;
 	bool s0 = true, final_loops;
 
+	if (g->affix) {
+		const u8 *lit = (const u8 *)g->data;
+
+		if (g->affix == VIGIL_GLOB_EXACT)
+			return vigil_str_eq(s, n, lit, g->plen, nocase);
+		return n >= (u32)g->plen + g->slen &&
+		       vigil_str_prefix(s, n, lit, g->plen, nocase) &&
+		       vigil_str_suffix(s, n, lit + g->plen, g->slen, nocase);
+	}
 	if (!k)
 		return g->star0 || !n;
 	if (nw > VIGIL_GLOB_WORDS)

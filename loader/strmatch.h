@@ -59,10 +59,17 @@ bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
  * @nclass: byte classes: 0 for bytes that no literal atom names, then one
  *	per distinct literal byte, in byte order
  * @rank: number of literal bytes below 64 * i, for the class lookup
+ * @affix: VIGIL_GLOB_NFA, or the pattern is a literal with at most one
+ *	run of stars in it (vigil_glob_affix()): VIGIL_GLOB_EXACT (no star)
+ *	or VIGIL_GLOB_STAR, and it is matched by comparing its ends, not by
+ *	the NFA
+ * @plen: an affix pattern's bytes before its stars
+ * @slen: its bytes after them
  * @bitmap: the literal bytes (folded for a nocase pattern)
- * @data: @nwords words of self-loop states (bit j - 1 for state j), then
- *	@nclass rows of @nwords words: the states a byte of that class
- *	may enter (bit j - 1: atom j - 1 accepts the byte)
+ * @data: NFA: @nwords words of self-loop states (bit j - 1 for state j),
+ *	then @nclass rows of @nwords words: the states a byte of that class
+ *	may enter (bit j - 1: atom j - 1 accepts the byte).  Affix: the
+ *	@plen + @slen literal bytes (folded for nocase)
  */
 struct vigil_glob {
 	u16 natoms;
@@ -70,9 +77,68 @@ struct vigil_glob {
 	u8 star0;
 	u16 nclass;
 	u8 rank[4];
+	u8 affix;
+	u8 reserved;
+	u16 plen;
+	u16 slen;
 	u64 bitmap[4];
 	u64 data[];
 };
+
+#define VIGIL_GLOB_NFA		0
+#define VIGIL_GLOB_EXACT	1
+#define VIGIL_GLOB_STAR		2
+
+/**
+ * vigil_glob_affix() - whether a glob pattern only fixes its two ends
+ * @p: pattern
+ * @m: its length
+ * @plen: out: bytes before the stars (all of them if there is none)
+ * @slen: out: bytes after the stars
+ *
+ * A pattern with no '?' and no '\\' whose stars, if any, are one run
+ * ("/etc/ *.conf" without the blank, "/tmp/ *", "*.sh", "sshd") matches a
+ * field exactly when the field begins with the bytes before the run and
+ * ends with those after it, at least as long as both together (or, with
+ * no star, equals the pattern): eight bytes a step, whatever the field's
+ * length, instead of the NFA's pass over the field.
+ *
+ * Return: VIGIL_GLOB_NFA, VIGIL_GLOB_EXACT or VIGIL_GLOB_STAR.
+ */
+static inline int vigil_glob_affix(const u8 *p, u32 m, u32 *plen, u32 *slen)
+{
+	u32 i, first = m, last = m;
+
+	for (i = 0; i < m; i++) {
+		if (p[i] == '?' || p[i] == '\\')
+			return VIGIL_GLOB_NFA;
+		if (p[i] != '*')
+			continue;
+		if (first == m)
+			first = i;
+		else if (last != i - 1)
+			return VIGIL_GLOB_NFA;	/* a second run of stars */
+		last = i;
+	}
+	*plen = first;
+	*slen = first == m ? 0 : m - 1 - last;
+	return first == m ? VIGIL_GLOB_EXACT : VIGIL_GLOB_STAR;
+}
+
+/**
+ * vigil_glob_work() - steps of matching a compiled glob against @n bytes
+ * @g: the compiled glob
+ * @n: the field's length
+ *
+ * Return: an affix pattern: 1 and its ends in eight-byte steps; the NFA:
+ * 1 and @g->nwords words a byte of the field.
+ */
+static inline u64 vigil_glob_work(const struct vigil_glob *g, u32 n)
+{
+	if (g->affix)
+		return 1 + (g->plen + 7U) / 8 + (g->slen + 7U) / 8;
+	return 1 + (u64)n * g->nwords;
+}
 
 /**
  * struct vigil_glob_info - what one pass over a glob pattern finds
@@ -82,6 +148,9 @@ struct vigil_glob {
  * @lit_end: end of that run in the pattern
  * @lit_len: length of the run once unescaped; 0 if there is none
  * @nclass: byte classes: 1 + the number of distinct literal bytes
+ * @affix: vigil_glob_affix() of the pattern
+ * @plen: its bytes before the stars, for an affix pattern
+ * @slen: its bytes after them
  * @bitmap: the literal bytes (folded for nocase)
  */
 struct vigil_glob_info {
@@ -91,6 +160,9 @@ struct vigil_glob_info {
 	u32 lit_end;
 	u32 lit_len;
 	u32 nclass;
+	int affix;
+	u32 plen;
+	u32 slen;
 	u64 bitmap[4];
 };
 

@@ -760,8 +760,8 @@ static struct vigil_strref heavy_starx(struct tu_payload *p, u32 k)
 }
 
 /*
- * 256-byte globs, each different, of 252 different literal bytes: the
- * largest compiled form a glob can have, about 8 KiB.
+ * 256-byte globs, each different, a '?' and 251 different literal bytes:
+ * about the largest compiled form a glob can have, 8 KiB.
  */
 static struct vigil_strref heavy_wide_glob(struct tu_payload *p, u32 unused)
 {
@@ -769,6 +769,7 @@ static struct vigil_strref heavy_wide_glob(struct tu_payload *p, u32 unused)
 	char g[VIGIL_MAX_PATTERN_LEN];
 	u32 i, n = 0, c, k = calls++;
 
+	g[n++] = '?';		/* the NFA, not a literal */
 	for (i = 0; n < VIGIL_MAX_PATTERN_LEN - 4; i++) {
 		c = 1 + (i + k) % 255;
 		if (c == '*' || c == '?' || c == '\\')

@@ -791,9 +791,23 @@ static void test_string_cost(void **state)
 		{ VIGIL_OP_SUFFIX, 256, 1 + 32 },
 		{ VIGIL_OP_CONTAINS, 1, 1 + 4096 },
 		{ VIGIL_OP_CONTAINS, 256, 1 + 4096 },
+		/* globs with a '?' first: the NFA, its words per byte */
 		{ VIGIL_OP_GLOB, 64, 1 + 4096 },
 		{ VIGIL_OP_GLOB, 65, 1 + 2 * 4096 },
 		{ VIGIL_OP_GLOB, 256, 1 + 4 * 4096 },
+	};
+	/* globs that only fix their ends: eight bytes a step */
+	static const struct {
+		const char *pat;
+		u64 steps;
+	} affix[] = {
+		{ "abcdefghi", 1 + 2 },
+		{ "/etc/*.conf", 1 + 1 + 1 },
+		{ "/var/lib/docker/**", 1 + 2 },
+		{ "*.sh", 1 + 1 },
+		{ "*", 1 },
+		{ "a*b*", 1 + 4096 },		/* two runs: the NFA */
+		{ "a\\*", 1 + 4096 },		/* an escape: the NFA */
 	};
 	struct vigil_ruleset *rs;
 	struct vigil_error e;
@@ -809,8 +823,10 @@ static void test_string_cost(void **state)
 		tu_init(&b);
 		tu_rule(&b, 1, VIGIL_EV_EXEC, "one");
 		pat[cases[i].len] = '\0';
+		pat[0] = cases[i].op == VIGIL_OP_GLOB ? '?' : 'a';
 		tu_pred_str(&b, VIGIL_EXEC_argv, cases[i].op, 0, pat, NULL);
 		pat[cases[i].len] = 'a';
+		pat[0] = 'a';
 		p = tu_build(&b, &len);
 		assert_int_equal(vigil_payload_validate(p, len, &e), 0);
 		assert_int_equal(vigil_ruleset_compile(p, len, &rs, &e), 0);
@@ -825,6 +841,22 @@ static void test_string_cost(void **state)
 		assert_true(vigil_ruleset_work(rs, VIGIL_EV_EXEC) >=
 			    work + 1024);
 		assert_int_equal(vigil_ruleset_work(rs, VIGIL_EV_OPEN), 0);
+		vigil_ruleset_free(rs);
+		free(p);
+		tu_free(&b);
+	}
+	for (i = 0; i < ARRAY_SIZE(affix); i++) {
+		tu_init(&b);
+		tu_rule(&b, 1, VIGIL_EV_EXEC, "one");
+		tu_pred_str(&b, VIGIL_EXEC_argv, VIGIL_OP_GLOB, 0, affix[i].pat,
+			    NULL);
+		p = tu_build(&b, &len);
+		assert_int_equal(vigil_ruleset_compile(p, len, &rs, &e), 0);
+		vigil_ruleset_costliest(rs, VIGIL_EV_EXEC, &work);
+		if (work != 2 + affix[i].steps)
+			fail_msg("glob %s: %llu steps, want %llu", affix[i].pat,
+				 (unsigned long long)work,
+				 (unsigned long long)(2 + affix[i].steps));
 		vigil_ruleset_free(rs);
 		free(p);
 		tu_free(&b);
