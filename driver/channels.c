@@ -758,9 +758,9 @@ bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len)
 	 */
 	rcu_read_lock_sched();
 	act = rcu_dereference_sched(vigil_active);
+	/* a disabled channel may still say yes: vigil_channels_match() skips it */
 	for (i = 0; act && i < act->n && !may; i++)
-		may = !READ_ONCE(act->ent[i].rt->disabled) &&
-		      vigil_match_may(act->ent[i].ch->rules, type, field,
+		may = vigil_match_may(act->ent[i].ch->rules, type, field,
 				      (const u8 *)s, len);
 	if (act && !may)
 		atomic64_inc(&vigil_counters.events_seen);

@@ -48,6 +48,12 @@ static inline bool vigil_yield(void)
 	return fatal_signal_pending(current);
 }
 
+/* A larger copy of @p (the new bytes not zeroed); NULL leaves @p alone. */
+static inline void *vigil_realloc(void *p, size_t old, size_t size)
+{
+	return kvrealloc(p, old, size, VIGIL_GFP);
+}
+
 static inline void vigil_free(const void *p)
 {
 	kvfree(p);

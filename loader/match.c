@@ -373,7 +373,6 @@ int vigil_match_work(const struct vigil_ruleset *rs,
 bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 		     const u8 *s, u32 n)
 {
-	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
 	const struct vr_type *ty;
 	struct vigil_cands c;
 
@@ -387,9 +386,9 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 	c.n = 0;
 	c.overflow = false;
 	c.bloom = 0;
-	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s,
-			  min(n, VIGIL_MAX_FIELD_LEN), &c, &w);
-	return c.n || c.overflow || w.over;
+	vigil_pf_scan_str_free(&rs->pf, vigil_pf_fk(type, field), s,
+			       min(n, VIGIL_MAX_FIELD_LEN), &c);
+	return c.n || c.overflow;
 }
 
 /**

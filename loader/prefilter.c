@@ -277,8 +277,10 @@ static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
  * @pf->wide), a window read whole and folded and a bit test at each
  * position, a probe of a short cluster of the table when a bit is set.
  */
-void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c, struct vigil_work *w)
+static __always_inline void pf_scan_str(const struct vigil_pf *pf, u16 fk,
+					const u8 *s, u32 n,
+					struct vigil_cands *c,
+					struct vigil_work *w)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
 	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, key, h, i;
@@ -289,7 +291,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		return;
 	/* each window is read whole: the field's bytes, never beyond */
 	if (((pf->narrow >> (fk & 63)) & 1) && n >= VIGIL_GRAM_LEN) {
-		if (!vr_charge(w, n - VIGIL_GRAM_LEN + 1))
+		if (w && !vr_charge(w, n - VIGIL_GRAM_LEN + 1))
 			return;
 		for (i = VIGIL_GRAM_LEN; i <= n; i++) {
 			key = (u32)pf_fold8(get_unaligned_le32(s + i -
@@ -297,7 +299,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			h = (key ^ salt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			if (!vr_charge(w, pf->probe_work))
+			if (w && !vr_charge(w, pf->probe_work))
 				return;
 			pf_probe(pf, h, key, fk, c);
 			if (c->overflow)
@@ -305,7 +307,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		}
 	}
 	if (((pf->wide >> (wfk & 63)) & 1) && n >= VIGIL_GRAM_WIDE) {
-		if (!vr_charge(w, n - VIGIL_GRAM_WIDE + 1))
+		if (w && !vr_charge(w, n - VIGIL_GRAM_WIDE + 1))
 			return;
 		for (i = VIGIL_GRAM_WIDE; i <= n; i++) {
 			const u8 *g = s + i - VIGIL_GRAM_WIDE;
@@ -315,13 +317,37 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			h = (key ^ wsalt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			if (!vr_charge(w, pf->probe_work))
+			if (w && !vr_charge(w, pf->probe_work))
 				return;
 			pf_probe(pf, h, key, wfk, c);
 			if (c->overflow)
 				return;
 		}
 	}
+}
+
+void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
+		       struct vigil_cands *c, struct vigil_work *w)
+{
+	pf_scan_str(pf, fk, s, n, c, w);
+}
+
+/**
+ * vigil_pf_scan_str_free() - vigil_pf_scan_str() without a budget
+ * @pf: the index
+ * @fk: vigil_pf_fk() of the field
+ * @s: its text
+ * @n: its length
+ * @c: candidates, added to
+ *
+ * For the one scan before an event is built (vigil_match_may()), on the
+ * hottest path there is: it costs at most vigil_pf_scan_work() steps,
+ * which the bound of every event type counts once more.
+ */
+void vigil_pf_scan_str_free(const struct vigil_pf *pf, u16 fk, const u8 *s,
+			    u32 n, struct vigil_cands *c)
+{
+	pf_scan_str(pf, fk, s, n, c, NULL);
 }
 
 /**

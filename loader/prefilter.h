@@ -148,6 +148,14 @@ static inline void *vigil_compile_alloc_uninit(size_t size)
 	return vigil_alloc_uninit(size);
 }
 
+/* Likewise, a larger copy of @p; on failure @p stays as it was. */
+static inline void *vigil_compile_realloc(void *p, size_t old, size_t size)
+{
+	if (unlikely(vigil_compile_fail_nth) && !--vigil_compile_fail_nth)
+		return NULL;
+	return vigil_realloc(p, old, size);
+}
+
 /**
  * vigil_pf_size() - bytes vigil_pf_build() allocates for some keys
  * @n: their number
@@ -174,6 +182,8 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		       struct vigil_cands *c, struct vigil_work *w);
+void vigil_pf_scan_str_free(const struct vigil_pf *pf, u16 fk, const u8 *s,
+			    u32 n, struct vigil_cands *c);
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
 		       struct vigil_cands *c, struct vigil_work *w);
 

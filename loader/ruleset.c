@@ -76,6 +76,13 @@ struct vr_anchor {
 	u16 reserved;
 };
 
+/* A slot of the table that finds equal patterns: a value that has one. */
+struct vr_pat_slot {
+	u32 vi1;	/* value index + 1; 0: free */
+	u8 op;
+	u8 nocase;
+};
+
 struct vr_build {
 	struct vigil_ruleset *rs;
 	struct vr_src src;
@@ -84,7 +91,12 @@ struct vr_build {
 	u32 next_value;
 	size_t mem;		/* allocated now, passing buffers included */
 	size_t mem_limit;	/* what the caller allows */
-	size_t pool_size;	/* from vr_pool_plan() */
+	size_t pool_used;	/* bytes of prepared forms so far */
+	size_t pool_cap;	/* bytes of the pool */
+	struct vr_pat_slot *pat;	/* finds equal patterns (passing) */
+	size_t pat_size;
+	u32 pat_mask;
+	bool capped;		/* an allocation was refused: MEM_CAP */
 	u64 rule_work;		/* the current rule's bound */
 	struct vr_anchor *anchors;	/* the current rule's */
 	size_t anchors_size;
@@ -117,13 +129,12 @@ static bool vr_is_str(u8 ftype)
  * take the build over its memory limit (*@capped set), zeroed unless
  * @uninit.  What stays in the rule set is added to rs->mem by the caller.
  */
-static void *vr_alloc(struct vr_build *b, size_t size, bool uninit,
-		      bool *capped)
+static void *vr_alloc(struct vr_build *b, size_t size, bool uninit)
 {
 	void *p;
 
 	if (size > b->mem_limit || b->mem > b->mem_limit - size) {
-		*capped = true;
+		b->capped = true;
 		return NULL;
 	}
 	p = uninit ? vigil_compile_alloc_uninit(size ? size : 1) :
@@ -166,166 +177,95 @@ static bool vr_has_border(const u8 *p, u32 len, bool nocase)
 	       memchr(p + 1, c & ~0x20, len - 1);
 }
 
-/* FNV-1a of the bytes a prepared form depends on. */
+/* A hash of the bytes a prepared form depends on, eight at a time. */
 static u32 vr_pat_hash(u8 op, bool nocase, const u8 *p, u32 len)
 {
-	u32 h = 2166136261U ^ op ^ (nocase << 8), i;
+	u64 h = 0x9e3779b97f4a7c15ULL ^ op ^ (u64)nocase << 8 ^ (u64)len << 16;
+	u64 w;
+	u32 i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ p[i]) * 16777619U;
-	return h;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	}
+	w = 0;
+	memcpy(&w, p + i, len - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return (u32)(h >> 32);
 }
-
-/* Value @vi's pattern; the caller checked it lies in the string table. */
-static const u8 *vr_pat(const struct vr_build *b, u32 vi, u32 *len)
-{
-	const struct vigil_value_rec *v = &b->src.values[vi];
-
-	*len = le32_to_cpu(v->str.len);
-	return b->src.strtab + le32_to_cpu(v->str.off);
-}
-
-/* Whether value @vi is a well-formed pattern the pool may look at. */
-static bool vr_pat_ok(const struct vr_build *b, u32 vi)
-{
-	const struct vigil_value_rec *v = &b->src.values[vi];
-	u32 off = le32_to_cpu(v->str.off), len = le32_to_cpu(v->str.len);
-
-	return len && len <= VIGIL_MAX_PATTERN_LEN &&
-	       off <= b->src.strtab_size && len <= b->src.strtab_size - off;
-}
-
-/* A slot of the table that finds equal patterns: a value that has one. */
-struct vr_pat_slot {
-	u32 vi1;	/* value index + 1; 0: free */
-	u8 op;
-	u8 nocase;
-};
 
 /*
- * One predicate's values: plan a prepared form for each that needs one,
- * or, without @tab, count them.  Sets rs->prep[vi] to the form's offset
- * with bit 0 set on the value that builds it (vr_value() clears it); to
- * 0, the shared table of zeros, for contains values without a border.
+ * Room for @size more bytes of prepared forms: the pool grows by
+ * doubling, within the memory limit.  Forms are found by offset, so they
+ * may move.
  */
-static int vr_plan_pred(struct vr_build *b, const struct vigil_node_rec *nd,
-			u32 arg, u32 argc, struct vr_pat_slot *tab, u32 mask,
-			u32 *count, bool *capped)
+static int vr_pool_room(struct vr_build *b, size_t size)
 {
-	bool nc = nd->flags & VIGIL_PRED_NOCASE;
-	struct vigil_glob_info gi;
-	u32 k, slot, len, olen;
-	struct vr_pat_slot *e;
-	const u8 *p, *q;
-	size_t size;
+	size_t cap = b->pool_cap, grow;
+	u8 *pool;
 
-	if (nd->op != VIGIL_OP_CONTAINS && nd->op != VIGIL_OP_GLOB)
+	if (size <= cap - b->pool_used)
 		return 0;
-	if (!tab) {
-		*count += argc;
-		return 0;
-	}
-	for (k = arg; k < arg + argc; k++) {
-		if (!vr_pat_ok(b, k))
-			continue;	/* vr_value() rejects it */
-		p = vr_pat(b, k, &len);
-		if (nd->op == VIGIL_OP_CONTAINS && !vr_has_border(p, len, nc))
-			continue;
-		slot = vr_pat_hash(nd->op, nc, p, len) & mask;
-		for (;; slot = (slot + 1) & mask) {
-			e = &tab[slot];
-			if (!e->vi1)
-				break;
-			q = vr_pat(b, e->vi1 - 1, &olen);
-			if (e->op == nd->op && e->nocase == nc && olen == len &&
-			    !memcmp(p, q, len))
-				break;
-		}
-		if (e->vi1) {
-			/* the same form: share it, build nothing */
-			b->rs->prep[k] = b->rs->prep[e->vi1 - 1] & ~1U;
-			continue;
-		}
-		size = nd->op == VIGIL_OP_GLOB ?
-		       vigil_glob_scan(p, len, nc, &gi) : vr_align8(len);
-		if (size > b->mem_limit - b->pool_size) {
-			*capped = true;
-			return -ENOMEM;
-		}
-		e->vi1 = k + 1;
-		e->op = nd->op;
-		e->nocase = nc;
-		b->rs->prep[k] = (u32)b->pool_size | 1;
-		b->pool_size += size;
-	}
-	return 0;
-}
-
-/*
- * Walk the predicates as vr_rule() will, with the same range checks, so
- * that each value is planned once and for the predicate that compiles it;
- * stop quietly where vr_rule() will fail.
- */
-static int vr_plan_walk(struct vr_build *b, struct vr_pat_slot *tab, u32 mask,
-			u32 *count, bool *capped)
-{
-	const struct vr_src *src = &b->src;
-	u32 r, i, first, cnt, arg, argc, next = 0;
-	int ret;
-
-	for (r = 0; r < src->nrules; r++) {
-		first = le32_to_cpu(src->rules[r].expr_first);
-		cnt = le32_to_cpu(src->rules[r].expr_count);
-		if (!cnt || cnt > VIGIL_MAX_RULE_NODES || first > src->nnodes ||
-		    cnt > src->nnodes - first)
-			return 0;
-		for (i = first; i < first + cnt; i++) {
-			const struct vigil_node_rec *nd = &src->nodes[i];
-
-			if (nd->kind != VIGIL_NODE_PRED)
-				continue;
-			arg = le32_to_cpu(nd->arg);
-			argc = le16_to_cpu(nd->argc);
-			if (!argc || argc > VIGIL_MAX_PRED_VALUES ||
-			    arg != next || argc > src->nvalues - arg)
-				return 0;
-			next += argc;
-			ret = vr_plan_pred(b, nd, arg, argc, tab, mask, count,
-					   capped);
-			if (ret)
-				return ret;
-		}
-		if (!((r + 1) % 1024) && vigil_yield())
-			return -EINTR;
-	}
-	return 0;
-}
-
-/*
- * Plan the pool of prepared forms: every contains value with a border
- * and every glob value, one form per distinct (operator, case, pattern).
- * Sizes b->pool_size; the table that finds equal patterns is passing.
- */
-static int vr_pool_plan(struct vr_build *b, bool *capped)
-{
-	struct vr_pat_slot *tab;
-	u32 n = 0, bits;
-	size_t tsize;
-	int ret;
-
-	b->pool_size = VR_ZERO_TABLE;
-	ret = vr_plan_walk(b, NULL, 0, &n, capped);
-	if (ret || !n)
-		return ret;
-	for (bits = 4; (1U << bits) < 2 * n; bits++)
-		;
-	tsize = sizeof(*tab) << bits;
-	tab = vr_alloc(b, tsize, false, capped);
-	if (!tab)
+	while (size > cap - b->pool_used)
+		cap *= 2;
+	grow = cap - b->pool_cap;
+	if (grow > b->mem_limit || b->mem > b->mem_limit - grow) {
+		b->capped = true;
 		return -ENOMEM;
-	ret = vr_plan_walk(b, tab, (1U << bits) - 1, &n, capped);
-	vr_free(b, tab, tsize);
-	return ret;
+	}
+	pool = vigil_compile_realloc(b->rs->pool, b->pool_cap, cap);
+	if (!pool)
+		return -ENOMEM;
+	b->rs->pool = pool;
+	b->mem += grow;
+	b->rs->mem += grow;
+	b->pool_cap = cap;
+	return 0;
+}
+
+/*
+ * The compiled form of glob value @vi (pattern @p of @len bytes, scanned
+ * into @gi): one already built for the same case and bytes, or a new one
+ * at the end of the pool.  Sets rs->prep[vi].  (A contains value's table
+ * is at most 256 bytes, and the work bound keeps them few: they are not
+ * looked for.)
+ */
+static int vr_prep(struct vr_build *b, u32 vi, bool nocase, const u8 *p,
+		   u32 len, const struct vigil_glob_info *gi)
+{
+	const u8 op = VIGIL_OP_GLOB;
+	u32 slot = vr_pat_hash(op, nocase, p, len) & b->pat_mask, olen;
+	const struct vigil_value_rec *ov;
+	struct vr_pat_slot *e;
+	size_t size;
+	int ret;
+
+	for (;; slot = (slot + 1) & b->pat_mask) {
+		e = &b->pat[slot];
+		if (!e->vi1)
+			break;
+		ov = &b->src.values[e->vi1 - 1];
+		olen = le32_to_cpu(ov->str.len);
+		if (e->op == op && e->nocase == nocase && olen == len &&
+		    !memcmp(p, b->src.strtab + le32_to_cpu(ov->str.off), len)) {
+			/* the same form: share it */
+			b->rs->prep[vi] = b->rs->prep[e->vi1 - 1];
+			return 0;
+		}
+	}
+	size = gi->size;
+	ret = vr_pool_room(b, size);
+	if (ret)
+		return ret;
+	memset(b->rs->pool + b->pool_used, 0, size);
+	vigil_glob_build(p, len, nocase, gi,
+			 (void *)(b->rs->pool + b->pool_used));
+	e->vi1 = vi + 1;
+	e->op = op;
+	e->nocase = nocase;
+	b->rs->prep[vi] = b->pool_used;
+	b->pool_used += size;
+	return 0;
 }
 
 /*
@@ -340,13 +280,13 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 	u32 off = le32_to_cpu(rec->str.off), len = le32_to_cpu(rec->str.len);
 	const struct vr_src *src = &b->src;
 	struct vigil_glob_info gi;
-	bool wide, build;
 	const u8 *p;
-	u32 at;
-	u8 *dst;
+	bool wide;
+	int ret;
 
 	lit->weight = 0;
 	lit->wide = 0;
+	b->rule_work += 1;	/* any value's first step; strings add theirs */
 	if (ftype == VIGIL_FT_U64) {
 		if (op == VIGIL_OP_EQ) {
 			lit->v = vigil_pf_numkey(le64_to_cpu(rec->num));
@@ -363,25 +303,29 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 		       VIGIL_E_VALUE : 0;
 	if (!len || len > VIGIL_MAX_PATTERN_LEN)
 		return VIGIL_E_VALUE;
-	/* the value that builds a planned form, where vr_pool_plan() put it */
-	at = b->rs->prep[vi] & ~1U;
-	build = b->rs->prep[vi] & 1;
-	b->rs->prep[vi] = at;
-	dst = b->rs->pool + at;
+	if (op == VIGIL_OP_EQ || op == VIGIL_OP_PREFIX || op == VIGIL_OP_SUFFIX)
+		b->rule_work += (len + VIGIL_WORK_WORD - 1) / VIGIL_WORK_WORD;
+	/* the value's bound (vr_value_work_max()), from what is found here */
 	if (op == VIGIL_OP_CONTAINS) {
-		if (build) {
-			if (b->pool_size - at < len)
-				return VIGIL_E_VALUE;	/* cannot happen */
-			vigil_kmp_build(p, len, nocase, dst);
+		b->rule_work += VIGIL_MAX_FIELD_LEN;
+		/* without a border: the shared table of zeros at offset 0 */
+		b->rs->prep[vi] = 0;
+		if (vr_has_border(p, len, nocase)) {
+			ret = vr_pool_room(b, vr_align8(len));
+			if (ret)
+				return ret;
+			vigil_kmp_build(p, len, nocase,
+					b->rs->pool + b->pool_used);
+			b->rs->prep[vi] = b->pool_used;
+			b->pool_used += vr_align8(len);
 		}
 	} else if (op == VIGIL_OP_GLOB) {
 		vigil_glob_scan(p, len, nocase, &gi);
-		if (build) {
-			if (b->pool_size - at < gi.size)
-				return VIGIL_E_VALUE;	/* cannot happen */
-			memset(dst, 0, gi.size);
-			vigil_glob_build(p, len, nocase, &gi, (void *)dst);
-		}
+		b->rule_work += gi.affix ? (gi.plen + 7) / 8 + (gi.slen + 7) / 8 :
+			(u64)VIGIL_MAX_FIELD_LEN * ((len + 63) / 64);
+		ret = vr_prep(b, vi, nocase, p, len, &gi);
+		if (ret)
+			return ret;
 		len = gi.lit_len;
 		if (len < VIGIL_GRAM_LEN)
 			return 0;
@@ -505,16 +449,6 @@ static void vr_anchor_op(struct vr_build *b, u8 kind, struct vr_aset *sets,
 	sets[0] = res;
 }
 
-/* The bound of value @vi, checked by vr_value() to lie in the table. */
-static u64 vr_value_bound(const struct vr_build *b, u32 vi, u8 op, u8 ftype)
-{
-	const struct vigil_value_rec *v = &b->src.values[vi];
-
-	return vr_value_work_max(op, vr_is_str(ftype),
-				 b->src.strtab + le32_to_cpu(v->str.off),
-				 le32_to_cpu(v->str.len));
-}
-
 /* Check one predicate node and its values; derive its anchor set. */
 static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 		   const struct vigil_node_rec *nd, struct vr_aset *set)
@@ -544,9 +478,10 @@ static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 	for (k = 0; k < argc; k++) {
 		ret = vr_value(b, arg + k, ftype, nd->op,
 			       nd->flags & VIGIL_PRED_NOCASE, &b->lit[k]);
+		if (ret < 0)
+			return ret;	/* no memory, or over the limit */
 		if (ret)
 			return vr_bad(b, ret, r, i, "bad value");
-		b->rule_work += vr_value_bound(b, arg + k, nd->op, ftype);
 	}
 	if (!vr_is_str(ftype) &&
 	    (ftype != VIGIL_FT_U64 || nd->op != VIGIL_OP_EQ)) {
@@ -728,7 +663,7 @@ static int vr_bounds(struct vr_build *b)
 }
 
 /* The prefilter, and per type the fields that have keys. */
-static int vr_index(struct vr_build *b, bool *capped)
+static int vr_index(struct vr_build *b)
 {
 	struct vigil_ruleset *rs = b->rs;
 	size_t size = vigil_pf_size(b->nents);
@@ -744,7 +679,7 @@ static int vr_index(struct vr_build *b, bool *capped)
 			rs->types[t].nummask |= 1U << f;
 	}
 	if (size > b->mem_limit || b->mem > b->mem_limit - size) {
-		*capped = true;
+		b->capped = true;
 		return -ENOMEM;
 	}
 	ret = vigil_pf_build(&rs->pf, b->ents, b->nents);
@@ -795,14 +730,14 @@ static int vr_parse(struct vr_build *b, const u8 *p, size_t len)
  * value); the pool they point into; and, while compiling, a rule's
  * anchors and everyone's keys (at most one each a value).
  */
-static int vr_alloc_all(struct vr_build *b, bool *capped)
+static int vr_alloc_all(struct vr_build *b)
 {
 	const struct vr_src *src = &b->src;
 	struct vigil_ruleset *rs;
+	u32 i, n = 0, bits;
 	size_t size;
-	int ret;
 
-	rs = vr_alloc(b, sizeof(*rs), false, capped);
+	rs = vr_alloc(b, sizeof(*rs), false);
 	if (!rs)
 		return -ENOMEM;
 	b->rs = rs;
@@ -813,7 +748,7 @@ static int vr_alloc_all(struct vr_build *b, bool *capped)
 	rs->strtab = src->strtab;
 	size = (size_t)src->nrules * (sizeof(struct vr_rule) + 2 * sizeof(u32)) +
 	       (size_t)src->nvalues * sizeof(u32);
-	rs->core = vr_alloc(b, size, false, capped);
+	rs->core = vr_alloc(b, size, false);
 	if (!rs->core)
 		return -ENOMEM;
 	rs->mem += size;
@@ -821,26 +756,39 @@ static int vr_alloc_all(struct vr_build *b, bool *capped)
 	rs->order = (u32 *)(rs->rules + src->nrules);
 	rs->prep = rs->order + 2 * (size_t)src->nrules;
 	b->anchors_size = (size_t)(src->nvalues ?: 1) * sizeof(*b->anchors);
-	b->anchors = vr_alloc(b, b->anchors_size, true, capped);
+	b->anchors = vr_alloc(b, b->anchors_size, true);
 	if (!b->anchors)
 		return -ENOMEM;
 	b->ents_size = (size_t)(src->nvalues ?: 1) * sizeof(*b->ents);
-	b->ents = vr_alloc(b, b->ents_size, true, capped);
+	b->ents = vr_alloc(b, b->ents_size, true);
 	if (!b->ents)
 		return -ENOMEM;
-	ret = vr_pool_plan(b, capped);
-	if (ret)
-		return ret;
+	/* the table that finds equal globs: twice as many slots as globs */
+	for (i = 0; i < src->nnodes; i++) {
+		const struct vigil_node_rec *nd = &src->nodes[i];
+
+		if (nd->kind == VIGIL_NODE_PRED && nd->op == VIGIL_OP_GLOB)
+			n += le16_to_cpu(nd->argc);
+	}
+	for (bits = 4; (1U << bits) < 2 * min(n, VIGIL_MAX_VALUES); bits++)
+		;
+	b->pat_mask = (1U << bits) - 1;
+	b->pat_size = sizeof(*b->pat) << bits;
+	b->pat = vr_alloc(b, b->pat_size, false);
+	if (!b->pat)
+		return -ENOMEM;
 	/*
-	 * Not zeroed: each prepared form is written (globs zeroed) in full,
-	 * after the all-zero KMP table that contains values without borders
-	 * share.
+	 * The pool grows as forms are added; not zeroed: each prepared form
+	 * is written (globs zeroed) in full, after the all-zero KMP table
+	 * that contains values without borders share.
 	 */
-	rs->pool = vr_alloc(b, b->pool_size, true, capped);
+	b->pool_cap = VR_ZERO_TABLE;
+	rs->pool = vr_alloc(b, b->pool_cap, true);
 	if (!rs->pool)
 		return -ENOMEM;
-	rs->mem += b->pool_size;
+	rs->mem += b->pool_cap;
 	memset(rs->pool, 0, VR_ZERO_TABLE);
+	b->pool_used = VR_ZERO_TABLE;
 	return 0;
 }
 
@@ -880,7 +828,6 @@ int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 			struct vigil_ruleset **out, struct vigil_error *err)
 {
 	struct vigil_error dummy;
-	bool capped = false;
 	struct vr_build *b;
 	u32 r;
 	int ret;
@@ -903,19 +850,22 @@ int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 		b->desc[r] = vigil_event_desc(r);
 	ret = vr_parse(b, p, len);
 	if (!ret)
-		ret = vr_alloc_all(b, &capped);
+		ret = vr_alloc_all(b);
 	for (r = 0; !ret && r < b->src.nrules; r++) {
 		ret = vr_rule(b, r);
 		if (!ret && !((r + 1) % 1024) && vigil_yield())
 			ret = -EINTR;
 	}
+	/* every form is built: the table that found equal ones goes */
+	vr_free(b, b->pat, b->pat_size);
+	b->pat = NULL;
 	if (!ret)
-		ret = vr_index(b, &capped);
+		ret = vr_index(b);
 	if (!ret) {
 		vr_lists(b->rs);
 		ret = vr_bounds(b);
 	}
-	if (ret == -ENOMEM && capped)
+	if (ret == -ENOMEM && b->capped)
 		ret = vigil_errf(err, VIGIL_E_MEM_CAP, 0, true,
 				 "the compiled rule set needs more than the %llu bytes it may use",
 				 (unsigned long long)mem_limit);
