@@ -349,20 +349,25 @@ int vigil_match_work(const struct vigil_ruleset *rs,
 	c.n = 0;
 	c.overflow = false;
 	c.bloom = 0;
+	/* each scan is charged its worst case first: a probe every window */
 	for (mask = ty->strmask; mask && !c.overflow; mask &= mask - 1) {
 		f = __builtin_ctz(mask);
-		if (vr_field_str(ev, f, &s, &n))
-			vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f),
-					  s, n, &c, work);
+		if (!vr_field_str(ev, f, &s, &n))
+			continue;
+		if (!vr_charge(work, vigil_pf_scan_work(&rs->pf,
+						vigil_pf_fk(ev->type, f), n)))
+			return 0;
+		vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f), s, n, &c);
 	}
 	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
 		f = __builtin_ctz(mask);
-		if (f < ev->nfields)
-			vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
-					  ev->v[f].num, &c, work);
+		if (f >= ev->nfields)
+			continue;
+		if (!vr_charge(work, rs->pf.probe_work))
+			return 0;
+		vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
+				  ev->v[f].num, &c);
 	}
-	if (work->over)
-		return 0;
 	if (c.overflow)
 		return vr_run_all(rs, ty, ev, fn, ctx, work);
 	if (!c.n && !ty->na)
@@ -386,8 +391,8 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 	c.n = 0;
 	c.overflow = false;
 	c.bloom = 0;
-	vigil_pf_scan_str_free(&rs->pf, vigil_pf_fk(type, field), s,
-			       min(n, VIGIL_MAX_FIELD_LEN), &c);
+	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s,
+			  min(n, VIGIL_MAX_FIELD_LEN), &c);
 	return c.n || c.overflow;
 }
 

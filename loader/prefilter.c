@@ -277,10 +277,26 @@ static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
  * @pf->wide), a window read whole and folded and a bit test at each
  * position, a probe of a short cluster of the table when a bit is set.
  */
-static __always_inline void pf_scan_str(const struct vigil_pf *pf, u16 fk,
-					const u8 *s, u32 n,
-					struct vigil_cands *c,
-					struct vigil_work *w)
+/* Windows of @width bytes in @n bytes. */
+static inline u32 pf_windows(u32 n, u32 width)
+{
+	return n >= width ? n - width + 1 : 0;
+}
+
+/**
+ * vigil_pf_scan_str() - the candidates a string field brings
+ * @pf: the index
+ * @fk: vigil_pf_fk() of the field
+ * @s: its text
+ * @n: its length
+ * @c: candidates, added to; the scan stops when it overflows
+ *
+ * Time linear in @n: for each width of key the field has (@pf->narrow,
+ * @pf->wide), a window read whole and folded and a bit test at each
+ * position, a probe of a short cluster of the table when a bit is set.
+ */
+void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
+		       struct vigil_cands *c)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
 	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, key, h, i;
@@ -290,64 +306,32 @@ static __always_inline void pf_scan_str(const struct vigil_pf *pf, u16 fk,
 	if (!bm)
 		return;
 	/* each window is read whole: the field's bytes, never beyond */
-	if (((pf->narrow >> (fk & 63)) & 1) && n >= VIGIL_GRAM_LEN) {
-		if (w && !vr_charge(w, n - VIGIL_GRAM_LEN + 1))
-			return;
+	if ((pf->narrow >> (fk & 63)) & 1) {
 		for (i = VIGIL_GRAM_LEN; i <= n; i++) {
 			key = (u32)pf_fold8(get_unaligned_le32(s + i -
 							       VIGIL_GRAM_LEN));
 			h = (key ^ salt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			if (w && !vr_charge(w, pf->probe_work))
-				return;
 			pf_probe(pf, h, key, fk, c);
 			if (c->overflow)
 				return;
 		}
 	}
-	if (((pf->wide >> (wfk & 63)) & 1) && n >= VIGIL_GRAM_WIDE) {
-		if (w && !vr_charge(w, n - VIGIL_GRAM_WIDE + 1))
-			return;
+	if ((pf->wide >> (wfk & 63)) & 1) {
 		for (i = VIGIL_GRAM_WIDE; i <= n; i++) {
-			const u8 *g = s + i - VIGIL_GRAM_WIDE;
+			const u8 *w = s + i - VIGIL_GRAM_WIDE;
 
-			key = pf_key8(pf_fold8(get_unaligned_le32(g) |
-					       (u64)get_unaligned_le32(g + 4) << 32));
+			key = pf_key8(pf_fold8(get_unaligned_le32(w) |
+					       (u64)get_unaligned_le32(w + 4) << 32));
 			h = (key ^ wsalt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			if (w && !vr_charge(w, pf->probe_work))
-				return;
 			pf_probe(pf, h, key, wfk, c);
 			if (c->overflow)
 				return;
 		}
 	}
-}
-
-void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c, struct vigil_work *w)
-{
-	pf_scan_str(pf, fk, s, n, c, w);
-}
-
-/**
- * vigil_pf_scan_str_free() - vigil_pf_scan_str() without a budget
- * @pf: the index
- * @fk: vigil_pf_fk() of the field
- * @s: its text
- * @n: its length
- * @c: candidates, added to
- *
- * For the one scan before an event is built (vigil_match_may()), on the
- * hottest path there is: it costs at most vigil_pf_scan_work() steps,
- * which the bound of every event type counts once more.
- */
-void vigil_pf_scan_str_free(const struct vigil_pf *pf, u16 fk, const u8 *s,
-			    u32 n, struct vigil_cands *c)
-{
-	pf_scan_str(pf, fk, s, n, c, NULL);
 }
 
 /**
@@ -356,14 +340,15 @@ void vigil_pf_scan_str_free(const struct vigil_pf *pf, u16 fk, const u8 *s,
  * @fk: vigil_pf_fk() of the field
  * @x: its value
  * @c: candidates, added to
- * @w: the budget: @pf->probe_work for the probe
+ *
+ * At most one probe: @pf->probe_work steps.
  */
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c, struct vigil_work *w)
+		       struct vigil_cands *c)
 {
 	u32 key = vigil_pf_numkey(x), h = pf_hash(key, fk);
 
-	if (pf->bitmap && pf_maybe(pf, h) && vr_charge(w, pf->probe_work))
+	if (pf->bitmap && pf_maybe(pf, h))
 		pf_probe(pf, h, key, fk, c);
 }
 
@@ -371,10 +356,9 @@ u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n)
 {
 	u64 per = 1 + (u64)pf->probe_work, work = 0;
 
-	if (((pf->narrow >> (fk & 63)) & 1) && n >= VIGIL_GRAM_LEN)
-		work += (n - VIGIL_GRAM_LEN + 1) * per;
-	if (((pf->wide >> ((fk | VIGIL_PF_WIDE) & 63)) & 1) &&
-	    n >= VIGIL_GRAM_WIDE)
-		work += (n - VIGIL_GRAM_WIDE + 1) * per;
+	if ((pf->narrow >> (fk & 63)) & 1)
+		work += pf_windows(n, VIGIL_GRAM_LEN) * per;
+	if ((pf->wide >> ((fk | VIGIL_PF_WIDE) & 63)) & 1)
+		work += pf_windows(n, VIGIL_GRAM_WIDE) * per;
 	return work;
 }

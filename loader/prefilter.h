@@ -181,10 +181,8 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n);
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c, struct vigil_work *w);
-void vigil_pf_scan_str_free(const struct vigil_pf *pf, u16 fk, const u8 *s,
-			    u32 n, struct vigil_cands *c);
+		       struct vigil_cands *c);
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c, struct vigil_work *w);
+		       struct vigil_cands *c);
 
 #endif /* VIGIL_PREFILTER_H */
