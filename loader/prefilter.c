@@ -157,18 +157,22 @@ size_t vigil_pf_size(u32 n)
 /* The longest run of used slots, the table being a ring. */
 static u32 pf_longest_run(const struct vigil_pf *pf)
 {
-	u32 size = 1U << pf->tbits, i, run = 0, best = 0, lead;
+	u32 size = 1U << pf->tbits, i, start = 0, best = 0, lead;
+	const struct vigil_pf_ent *t = pf->tab;
 
-	for (lead = 0; lead < size && pf->tab[lead].fk != VIGIL_PF_EMPTY;)
+	for (lead = 0; lead < size && t[lead].fk != VIGIL_PF_EMPTY;)
 		lead++;
 	if (lead == size)
 		return size;	/* cannot happen: at most two thirds are used */
-	for (i = lead; i < size; i++) {
-		run = pf->tab[i].fk != VIGIL_PF_EMPTY ? run + 1 : 0;
-		best = max(best, run);
+	/* runs between free slots: i - start is the run that ends at i */
+	for (i = lead + 1, start = lead + 1; i < size; i++) {
+		if (t[i].fk != VIGIL_PF_EMPTY)
+			continue;
+		best = max(best, i - start);
+		start = i + 1;
 	}
 	/* a run that wraps around: the tail's and the head's together */
-	return max(best, run + lead);
+	return max(best, size - start + lead);
 }
 
 int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
