@@ -9,7 +9,6 @@
  * allocation.
  */
 #include "prefilter.h"
-#include "ruleset.h"
 #include "strmatch.h"
 
 unsigned int vigil_compile_fail_nth;

@@ -20,7 +20,6 @@
 #define VIGIL_PREFILTER_H
 
 #include "compat.h"
-#include "loader.h"
 #include "schema.h"
 
 /* Bytes of a gram; shorter literals cannot anchor a rule. */

@@ -166,21 +166,6 @@ struct vigil_glob_info {
 	u64 bitmap[4];
 };
 
-/**
- * vigil_glob_bound() - bytes of the compiled form of any glob of @m bytes
- * @m: pattern length, at most VIGIL_MAX_PATTERN_LEN
- *
- * At most @m atoms and @m literal classes: at least vigil_glob_scan()'s
- * size for every pattern of that length, computed from the length alone.
- *
- * Return: a multiple of 8.
- */
-static inline size_t vigil_glob_bound(u32 m)
-{
-	return sizeof(struct vigil_glob) +
-	       (size_t)(m + 63) / 64 * (2 + m) * sizeof(u64);
-}
-
 size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 		       struct vigil_glob_info *gi);
 size_t vigil_glob_size(const u8 *p, u32 m);
