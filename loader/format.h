@@ -148,6 +148,7 @@ enum vigil_severity {
  * @flags: must be zero
  * @expr_first: index of the rule's first node in nodes[]
  * @expr_count: number of nodes, 1..VIGIL_MAX_RULE_NODES
+ * @reserved: must be zero
  * @title: human-readable title, 1..VIGIL_MAX_TITLE_LEN bytes
  * @tags: comma-separated tags (e.g. "attack.t1059"), may be empty
  *
@@ -190,6 +191,7 @@ enum vigil_node_kind {
  * @VIGIL_OP_MASK_ALL: u64 has all bits of the value set
  * @VIGIL_OP_MASK_ANY: u64 has any bit of the value set
  * @VIGIL_OP_CIDR: address lies in the value's prefix
+ * @VIGIL_OP_MAX: the highest operator
  */
 enum vigil_op {
 	VIGIL_OP_EQ = 1,

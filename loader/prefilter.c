@@ -123,18 +123,6 @@ static u32 pf_log2_up(u64 n)
 	return b;
 }
 
-/**
- * vigil_pf_build() - build the index of some keys
- * @pf: out; free with vigil_pf_free()
- * @ents: the keys, with their fields and rules (@fk not VIGIL_PF_EMPTY)
- * @n: their number, at most VIGIL_MAX_VALUES
- *
- * An entry equal to one already inserted is dropped.  No keys, no
- * allocation.
- *
- * Return: 0, -EINVAL if @n is over the cap or an entry is tagged
- * VIGIL_PF_EMPTY, or -ENOMEM.
- */
 static u32 pf_tbits(u32 n)
 {
 	return max(pf_log2_up(n + n / 2), 4U);
@@ -174,6 +162,18 @@ static u32 pf_longest_run(const struct vigil_pf *pf)
 	return max(best, size - start + lead);
 }
 
+/**
+ * vigil_pf_build() - build the index of some keys
+ * @pf: out; free with vigil_pf_free()
+ * @ents: the keys, with their fields and rules (@fk not VIGIL_PF_EMPTY)
+ * @n: their number, at most VIGIL_MAX_VALUES
+ *
+ * An entry equal to one already inserted is dropped.  No keys, no
+ * allocation.
+ *
+ * Return: 0, -EINVAL if @n is over the cap or an entry is tagged
+ * VIGIL_PF_EMPTY, or -ENOMEM.
+ */
 int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n)
 {
@@ -266,20 +266,6 @@ static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
 	}
 }
 
-/**
- * vigil_pf_scan_str() - the candidates a string field brings
- * @pf: the index
- * @fk: vigil_pf_fk() of the field
- * @s: its text
- * @n: its length
- * @c: candidates, added to; the scan stops when it overflows
- * @w: the budget: a step per window, charged before the scan, and
- *	@pf->probe_work per probe; the scan stops when it runs out
- *
- * Time linear in @n: for each width of key the field has (@pf->narrow,
- * @pf->wide), a window read whole and folded and a bit test at each
- * position, a probe of a short cluster of the table when a bit is set.
- */
 /* Windows of @width bytes in @n bytes. */
 static inline u32 pf_windows(u32 n, u32 width)
 {

@@ -63,6 +63,7 @@ bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
  *	run of stars in it (vigil_glob_affix()): VIGIL_GLOB_EXACT (no star)
  *	or VIGIL_GLOB_STAR, and it is matched by comparing its ends, not by
  *	the NFA
+ * @reserved: zero, for alignment
  * @plen: an affix pattern's bytes before its stars
  * @slen: its bytes after them
  * @bitmap: the literal bytes (folded for a nocase pattern)
