@@ -11,6 +11,8 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/zstd.h>
@@ -57,6 +59,33 @@ static inline void *vigil_realloc(void *p, size_t old, size_t size)
 static inline void vigil_free(const void *p)
 {
 	kvfree(p);
+}
+
+static inline void vigil_sort(void *base, size_t n, size_t size,
+			      int (*cmp)(const void *, const void *))
+{
+	sort(base, n, size, cmp, NULL);
+}
+
+/*
+ * The matcher's scratch is per CPU: vigil_cpu_get() pins the caller to
+ * its CPU (preemption off) until vigil_cpu_put().  The sensor matches in
+ * probes, one at a time per CPU and never from interrupts, so the scratch
+ * of a CPU has one user at a time.
+ */
+static inline unsigned int vigil_ncpus(void)
+{
+	return nr_cpu_ids;
+}
+
+static inline unsigned int vigil_cpu_get(void)
+{
+	return get_cpu();
+}
+
+static inline void vigil_cpu_put(void)
+{
+	put_cpu();
 }
 
 static inline void vigil_sha256(const void *data, size_t len, u8 out[32])

@@ -85,6 +85,30 @@ static inline void vigil_free(const void *p)
 	free((void *)p);
 }
 
+static inline void vigil_sort(void *base, size_t n, size_t size,
+			      int (*cmp)(const void *, const void *))
+{
+	qsort(base, n, size, cmp);
+}
+
+/*
+ * One "CPU": in userspace a rule set is matched by one thread at a time
+ * (its scratch, ruleset.h, is shared).
+ */
+static inline unsigned int vigil_ncpus(void)
+{
+	return 1;
+}
+
+static inline unsigned int vigil_cpu_get(void)
+{
+	return 0;
+}
+
+static inline void vigil_cpu_put(void)
+{
+}
+
 static inline void vigil_sha256(const void *data, size_t len, u8 out[32])
 {
 	SHA256(data, len, out);

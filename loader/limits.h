@@ -44,7 +44,7 @@
  * budget whatever the content.
  */
 #define VIGIL_MAX_RULE_WORK		(1U << 20)
-#define VIGIL_MAX_EVENT_WORK		(1U << 25)
+#define VIGIL_MAX_EVENT_WORK		(1U << 23)
 
 /*
  * Memory: the most one loaded channel may hold (its payload, its compiled

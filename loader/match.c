@@ -18,8 +18,30 @@
  * costs at most, and when the budget cannot pay, it stops the event there
  * and says so (vigil_work.over).  So no content can hold a CPU longer
  * than the budget allows, even content the validator's bound got wrong.
+ *
+ * Contains values are not searched one by one: the first contains
+ * predicate on a field runs the field's substring automaton (substr.h)
+ * once, which stamps every pattern it finds with the event's generation
+ * in this CPU's scratch; each value then reads its stamp.
  */
 #include "ruleset.h"
+
+/**
+ * struct vr_run - one evaluation of an event against a rule set
+ * @rs: the rule set
+ * @ev: the event
+ * @w: the budget
+ * @sc: this CPU's scratch of @rs (ruleset.h), or NULL if it has no
+ *	automata
+ * @gen: the evaluation's generation, in @sc[0]
+ */
+struct vr_run {
+	const struct vigil_ruleset *rs;
+	const struct vigil_event *ev;
+	struct vigil_work *w;
+	u64 *sc;
+	u64 gen;
+};
 
 static const u8 vr_empty[1];
 
@@ -86,19 +108,53 @@ static bool vr_addr_op(const u8 *a, const u8 *v, u32 bits)
 }
 
 /*
- * Value @vi of a predicate with operator @op on a string, charged to @w
- * first; false (and @w over) if the budget cannot pay for it.
+ * Before the first contains value on field @f (case @nocase) of this
+ * evaluation: scan the field with its automaton, charged first.  False if
+ * the budget cannot pay for it, or there is no automaton (a payload that
+ * did not compile this predicate: cannot happen).
  */
-static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
-		      u32 vi, const u8 *s, u32 n, struct vigil_work *w)
+static bool vr_sub_scan(struct vr_run *run, u32 f, bool nocase, const u8 *s,
+			u32 n)
 {
+	const struct vigil_ruleset *rs = run->rs;
+	const struct vigil_sub *g;
+	u32 gi;
+
+	if (!run->sc || f >= VIGIL_MAX_FIELDS)
+		return false;
+	gi = rs->sub_of[vigil_sub_key(run->ev->type, f, nocase)];
+	if (!gi)
+		return false;
+	if (run->sc[gi] == run->gen)
+		return true;
+	g = &rs->subs[gi - 1];
+	if (!vr_charge(run->w, vigil_sub_work(g, n)))
+		return false;
+	vigil_sub_scan(g, rs->states, s, n, run->sc + 1 + rs->nsubs, run->gen);
+	run->sc[gi] = run->gen;
+	return true;
+}
+
+/*
+ * Value @vi of a predicate with operator @op on string field @f, charged
+ * first; false (and the budget over) if the budget cannot pay for it.
+ */
+static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
+		      u32 f, const u8 *s, u32 n)
+{
+	const struct vigil_ruleset *rs = run->rs;
 	const struct vigil_value_rec *v = &rs->values[vi];
 	const u8 *p = rs->strtab + le32_to_cpu(v->str.off);
 	u32 m = le32_to_cpu(v->str.len);
 	const struct vigil_glob *g = (const void *)(rs->pool + rs->prep[vi]);
 
-	if (!vr_charge(w, op == VIGIL_OP_GLOB ? vigil_glob_work(g, n) :
-			  vr_value_work(op, m, n, 0)))
+	if (op == VIGIL_OP_CONTAINS) {
+		if (!vr_sub_scan(run, f, nocase, s, n) || !vr_charge(run->w, 1))
+			return false;
+		return run->sc[1 + rs->nsubs + rs->prep[vi]] == run->gen;
+	}
+	if (!vr_charge(run->w, op == VIGIL_OP_GLOB ? vigil_glob_work(g, n) :
+			       vr_value_work(op, m, n, 0)))
 		return false;
 	switch (op) {
 	case VIGIL_OP_EQ:
@@ -107,9 +163,6 @@ static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
 		return vigil_str_prefix(s, n, p, m, nocase);
 	case VIGIL_OP_SUFFIX:
 		return vigil_str_suffix(s, n, p, m, nocase);
-	case VIGIL_OP_CONTAINS:
-		return vigil_kmp_find(s, n, p, m, rs->pool + rs->prep[vi],
-				      nocase);
 	case VIGIL_OP_GLOB:
 		return vigil_glob_match(g, s, n, nocase);
 	}
@@ -120,11 +173,12 @@ static bool vr_str_op(const struct vigil_ruleset *rs, u8 op, bool nocase,
  * One predicate, read from the payload's node record: any value (or, with
  * VIGIL_PRED_ALL, every value).
  */
-static bool vr_pred(const struct vigil_ruleset *rs,
-		    const struct vigil_node_rec *nd,
-		    const struct vigil_event_desc *desc,
-		    const struct vigil_event *ev, struct vigil_work *w)
+static bool vr_pred(struct vr_run *run, const struct vigil_node_rec *nd,
+		    const struct vigil_event_desc *desc)
 {
+	const struct vigil_ruleset *rs = run->rs;
+	const struct vigil_event *ev = run->ev;
+	struct vigil_work *w = run->w;
 	u32 f = le16_to_cpu(nd->field), vi = le32_to_cpu(nd->arg);
 	u32 argc = le16_to_cpu(nd->argc), k;
 	bool all = nd->flags & VIGIL_PRED_ALL;
@@ -158,7 +212,7 @@ static bool vr_pred(const struct vigil_ruleset *rs,
 				       le64_to_cpu(v->num) : 128);
 			break;
 		default:
-			r = vr_str_op(rs, nd->op, nocase, vi, s, n, w);
+			r = vr_str_op(run, nd->op, nocase, vi, f, s, n);
 			break;
 		}
 		if (w->over)
@@ -176,11 +230,10 @@ static bool vr_pred(const struct vigil_ruleset *rs,
  * rule and its nodes are charged first, each value as it is compared; a
  * rule the budget cannot finish is false, and @w says over.
  */
-static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
-		    const struct vigil_event *ev, int flip,
-		    struct vigil_work *w)
+static bool vr_eval(struct vr_run *run, const struct vr_rule *rule, int flip)
 {
-	const struct vigil_node_rec *nd = rs->nodes + rule->node;
+	const struct vigil_node_rec *nd = run->rs->nodes + rule->node;
+	struct vigil_work *w = run->w;
 	const struct vigil_event_desc *desc = vigil_event_desc(rule->type);
 	u32 depth = 0, i, argc;
 	u64 stack = 0, mask, bits;
@@ -193,7 +246,7 @@ static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
 		argc = le16_to_cpu(nd->argc);
 		switch (nd->kind) {
 		case VIGIL_NODE_PRED:
-			v = vr_pred(rs, nd, desc, ev, w);
+			v = vr_pred(run, nd, desc);
 			if (w->over)
 				return false;
 			v ^= (int)i == flip;
@@ -228,15 +281,14 @@ static bool vr_eval(const struct vigil_ruleset *rs, const struct vr_rule *rule,
  * Evaluate one rule and report it if it matches; non-zero: stop (the
  * callback said so, or the budget ran out).
  */
-static int vr_try(const struct vigil_ruleset *rs, u32 r,
-		  const struct vigil_event *ev, vigil_match_fn fn, void *ctx,
-		  int *count, struct vigil_work *w)
+static int vr_try(struct vr_run *run, u32 r, vigil_match_fn fn, void *ctx,
+		  int *count)
 {
-	const struct vr_rule *rule = &rs->rules[r];
+	const struct vr_rule *rule = &run->rs->rules[r];
 	struct vigil_match m;
 
-	if (!vr_eval(rs, rule, ev, -1, w))
-		return w->over;
+	if (!vr_eval(run, rule, -1))
+		return run->w->over;
 	(*count)++;
 	if (!fn)
 		return 0;
@@ -247,16 +299,15 @@ static int vr_try(const struct vigil_ruleset *rs, u32 r,
 	return fn(ctx, &m);
 }
 
-static int vr_run_all(const struct vigil_ruleset *rs, const struct vr_type *ty,
-		      const struct vigil_event *ev, vigil_match_fn fn,
-		      void *ctx, struct vigil_work *w)
+static int vr_run_all(struct vr_run *run, const struct vr_type *ty,
+		      vigil_match_fn fn, void *ctx)
 {
-	const u32 *list = rs->order + ty->first;
+	const u32 *list = run->rs->order + ty->first;
 	int count = 0;
 	u32 i;
 
 	for (i = 0; i < ty->n; i++) {
-		if (vr_try(rs, list[i], ev, fn, ctx, &count, w))
+		if (vr_try(run, list[i], fn, ctx, &count))
 			break;
 	}
 	return count;
@@ -266,12 +317,10 @@ static int vr_run_all(const struct vigil_ruleset *rs, const struct vr_type *ty,
  * Evaluate the candidates and the rules without anchors in rule order:
  * sort the few candidates, then merge them with the sorted list.
  */
-static int vr_run_cands(const struct vigil_ruleset *rs,
-			const struct vr_type *ty, struct vigil_cands *c,
-			const struct vigil_event *ev, vigil_match_fn fn,
-			void *ctx, struct vigil_work *w)
+static int vr_run_cands(struct vr_run *run, const struct vr_type *ty,
+			struct vigil_cands *c, vigil_match_fn fn, void *ctx)
 {
-	const u32 *always = rs->order + ty->afirst;
+	const u32 *always = run->rs->order + ty->afirst;
 	u32 i, j, x, a = 0, r;
 	int count = 0;
 
@@ -287,10 +336,76 @@ static int vr_run_cands(const struct vigil_ruleset *rs,
 			r = c->ids[i++];
 		else
 			r = always[a++];
-		if (vr_try(rs, r, ev, fn, ctx, &count, w))
+		if (vr_try(run, r, fn, ctx, &count))
 			break;
 	}
 	return count;
+}
+
+/*
+ * Start an evaluation: with automata, take this CPU's scratch (the caller
+ * stays on it until vr_end()) and a new generation; a 64-bit counter does
+ * not wrap.
+ */
+static void vr_begin(struct vr_run *run, const struct vigil_ruleset *rs,
+		     const struct vigil_event *ev, struct vigil_work *w)
+{
+	run->rs = rs;
+	run->ev = ev;
+	run->w = w;
+	run->sc = NULL;
+	if (!rs->nsubs)
+		return;
+	run->sc = rs->scratch + (size_t)vigil_cpu_get() * rs->swords;
+	run->gen = ++run->sc[0];
+}
+
+static void vr_end(struct vr_run *run)
+{
+	if (run->sc)
+		vigil_cpu_put();
+}
+
+/* vigil_match_work(), once the event is checked and charged. */
+static int vr_match(struct vr_run *run, const struct vr_type *ty,
+		    vigil_match_fn fn, void *ctx)
+{
+	const struct vigil_ruleset *rs = run->rs;
+	const struct vigil_event *ev = run->ev;
+	struct vigil_work *work = run->w;
+	struct vigil_cands c;
+	u32 f, n, mask;
+	const u8 *s;
+
+	if (ty->na == ty->n)
+		return vr_run_all(run, ty, fn, ctx);
+	c.n = 0;
+	c.overflow = false;
+	c.bloom = 0;
+	/* each scan is charged its worst case first: a probe every window */
+	for (mask = ty->strmask; mask && !c.overflow; mask &= mask - 1) {
+		f = __builtin_ctz(mask);
+		if (!vr_field_str(ev, f, &s, &n))
+			continue;
+		if (!vr_charge(work, vigil_pf_scan_work(&rs->pf,
+						vigil_pf_fk(ev->type, f), n)))
+			return 0;
+		vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f), s, n, &c);
+	}
+	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
+		f = __builtin_ctz(mask);
+		if (f >= ev->nfields)
+			continue;
+		if (!vr_charge(work, rs->pf.probe_work))
+			return 0;
+		vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
+				  ev->v[f].num, &c);
+	}
+	if (c.overflow)
+		return vr_run_all(run, ty, fn, ctx);
+	if (!c.n && !ty->na)
+		return 0;	/* the common case: nothing to evaluate */
+	return vr_run_cands(run, ty, &c, fn, ctx);
 }
 
 /**
@@ -334,45 +449,17 @@ int vigil_match_work(const struct vigil_ruleset *rs,
 		     const struct vigil_event *ev, vigil_match_fn fn,
 		     void *ctx, struct vigil_work *work)
 {
-	struct vigil_cands c;
-	const struct vr_type *ty;
-	u32 f, n, mask;
-	const u8 *s;
+	struct vr_run run;
+	int ret;
 
 	if (!rs || !vr_event_ok(ev))
 		return -EINVAL;
-	ty = &rs->types[ev->type];
-	if (!ty->n || !vr_charge(work, VIGIL_WORK_EVENT))
+	if (!rs->types[ev->type].n || !vr_charge(work, VIGIL_WORK_EVENT))
 		return 0;
-	if (ty->na == ty->n)
-		return vr_run_all(rs, ty, ev, fn, ctx, work);
-	c.n = 0;
-	c.overflow = false;
-	c.bloom = 0;
-	/* each scan is charged its worst case first: a probe every window */
-	for (mask = ty->strmask; mask && !c.overflow; mask &= mask - 1) {
-		f = __builtin_ctz(mask);
-		if (!vr_field_str(ev, f, &s, &n))
-			continue;
-		if (!vr_charge(work, vigil_pf_scan_work(&rs->pf,
-						vigil_pf_fk(ev->type, f), n)))
-			return 0;
-		vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f), s, n, &c);
-	}
-	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
-		f = __builtin_ctz(mask);
-		if (f >= ev->nfields)
-			continue;
-		if (!vr_charge(work, rs->pf.probe_work))
-			return 0;
-		vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
-				  ev->v[f].num, &c);
-	}
-	if (c.overflow)
-		return vr_run_all(rs, ty, ev, fn, ctx, work);
-	if (!c.n && !ty->na)
-		return 0;	/* the common case: nothing to evaluate */
-	return vr_run_cands(rs, ty, &c, ev, fn, ctx, work);
+	vr_begin(&run, rs, ev, work);
+	ret = vr_match(&run, &rs->types[ev->type], fn, ctx);
+	vr_end(&run);
+	return ret;
 }
 
 bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
@@ -415,6 +502,8 @@ int vigil_rule_eval(const struct vigil_ruleset *rs, u32 rule_index,
 {
 	struct vigil_work w = { .left = VIGIL_MAX_EVENT_WORK };
 	const struct vr_rule *rule;
+	struct vr_run run;
+	int ret;
 
 	if (!rs || rule_index >= rs->nrules || !vr_event_ok(ev))
 		return -EINVAL;
@@ -426,5 +515,8 @@ int vigil_rule_eval(const struct vigil_ruleset *rs, u32 rule_index,
 	/* a rule is only ever evaluated for events of its type */
 	if (ev->type != rule->type)
 		return 0;
-	return vr_eval(rs, rule, ev, flip_node, &w);
+	vr_begin(&run, rs, ev, &w);
+	ret = vr_eval(&run, rule, flip_node);
+	vr_end(&run);
+	return ret;
 }

@@ -3,16 +3,16 @@
  * Compiling a validated payload into the in-memory rule set: see
  * ruleset.h for the form, match.c for its use.
  *
- * A first pass over the nodes finds the contains and glob values that
- * need a prepared form and gives each distinct (operator, case, pattern)
- * one place in the pool: a thousand values naming the same pattern cost
- * one form.  Then one pass over the rules checks each rule's nodes and
- * values (the matcher interprets them in place, so nothing it will follow
- * is left unchecked, validated payload or not), builds the prepared forms
- * into the pool, adds up the rule's work bound and derives its anchors;
- * those that survive the rule get their grams at once.  Last, the keys go
- * into the prefilter, each event type gets its bound (the prefilter's
- * scans and its rules), and a counting sort fills the per-type lists.
+ * One pass over the rules checks each rule's nodes and values (the
+ * matcher interprets them in place, so nothing it will follow is left
+ * unchecked, validated payload or not), compiles each distinct (case,
+ * glob) once into the pool, sets the contains values aside, adds up the
+ * rule's work bound and derives its anchors; those that survive the rule
+ * get their grams at once.  Then the contains values, sorted, become one
+ * substring automaton per (event type, field, case) (substr.h); the keys
+ * go into the prefilter; each event type gets its bound (its rules, the
+ * prefilter's scans, its automata's scans); and a counting sort fills the
+ * per-type lists.
  *
  * Every allocation, kept or passing, is checked against the memory the
  * caller allows before it is made.  Long loops yield the CPU and stop on
@@ -30,8 +30,8 @@
 #define VR_WEIGHT_NUM	40U
 #define VR_WEIGHT_MAXLEN 16U
 
-/* The shared all-zero KMP failure table at the start of the pool. */
-#define VR_ZERO_TABLE	VIGIL_MAX_PATTERN_LEN
+/* Bytes the pool of compiled globs starts with; it grows by doubling. */
+#define VR_POOL_START	1024U
 
 struct vr_src {
 	const struct vigil_rule_rec *rules;
@@ -104,6 +104,9 @@ struct vr_build {
 	struct vigil_pf_ent *ents;	/* every rule's, keyed */
 	size_t ents_size;
 	u32 nents;
+	struct vigil_sub_pat *subpats;	/* every contains value */
+	size_t subpats_size;
+	u32 nsubpats;
 	struct vr_aset aset[VIGIL_MAX_EXPR_DEPTH + 1];
 	struct vr_lit lit[VIGIL_MAX_PRED_VALUES];
 	u8 unesc[VIGIL_MAX_PATTERN_LEN];
@@ -113,11 +116,6 @@ struct vr_build {
 static const u8 vr_weight[] = {
 	0, 0, 0, 0, 16, 12, 10, 9, 8, 7, 6, 5, 5, 4, 4, 4, 4,
 };
-
-static size_t vr_align8(size_t n)
-{
-	return (n + 7) & ~(size_t)7;
-}
 
 static bool vr_is_str(u8 ftype)
 {
@@ -159,22 +157,6 @@ static int vr_bad(struct vr_build *b, int code, u32 r, u32 node,
 
 	return vigil_errf(b->err, code, 0, true,
 			  "rule %u (id %u) node %u: %s", r, id, node, what);
-}
-
-/*
- * Whether some prefix of a contains pattern has a border, i.e. its KMP
- * table is not all zeros: exactly when its first byte occurs again.
- */
-static bool vr_has_border(const u8 *p, u32 len, bool nocase)
-{
-	u8 c = p[0];
-
-	if (len < 2)
-		return false;
-	if (!nocase || (u8)((c | 0x20) - 'a') >= 26)
-		return memchr(p + 1, c, len - 1);
-	return memchr(p + 1, c | 0x20, len - 1) ||
-	       memchr(p + 1, c & ~0x20, len - 1);
 }
 
 /* A hash of the bytes a prepared form depends on, eight at a time. */
@@ -226,9 +208,7 @@ static int vr_pool_room(struct vr_build *b, size_t size)
 /*
  * The compiled form of glob value @vi (pattern @p of @len bytes, scanned
  * into @gi): one already built for the same case and bytes, or a new one
- * at the end of the pool.  Sets rs->prep[vi].  (A contains value's table
- * is at most 256 bytes, and the work bound keeps them few: they are not
- * looked for.)
+ * at the end of the pool.  Sets rs->prep[vi].
  */
 static int vr_prep(struct vr_build *b, u32 vi, bool nocase, const u8 *p,
 		   u32 len, const struct vigil_glob_info *gi)
@@ -269,13 +249,14 @@ static int vr_prep(struct vr_build *b, u32 vi, bool nocase, const u8 *p,
 }
 
 /*
- * Check one value of a predicate on a field of type @ftype with operator
- * @op; build its prepared form; find its anchor.  Return: 0 or a
- * VIGIL_E_* class.
+ * Check one value of a predicate on field @key (vigil_sub_key()) of type
+ * @ftype with operator @op; compile its glob or set its contains pattern
+ * aside; find its anchor.  Return: 0 or a VIGIL_E_* class.
  */
-static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
-		    bool nocase, struct vr_lit *lit)
+static int vr_value(struct vr_build *b, u32 vi, u32 key, u8 ftype, u8 op,
+		    struct vr_lit *lit)
 {
+	bool nocase = key & 1;
 	const struct vigil_value_rec *rec = &b->src.values[vi];
 	u32 off = le32_to_cpu(rec->str.off), len = le32_to_cpu(rec->str.len);
 	const struct vr_src *src = &b->src;
@@ -307,18 +288,13 @@ static int vr_value(struct vr_build *b, u32 vi, u8 ftype, u8 op,
 		b->rule_work += (len + VIGIL_WORK_WORD - 1) / VIGIL_WORK_WORD;
 	/* the value's bound (vr_value_work_max()), from what is found here */
 	if (op == VIGIL_OP_CONTAINS) {
-		b->rule_work += VIGIL_MAX_FIELD_LEN;
-		/* without a border: the shared table of zeros at offset 0 */
-		b->rs->prep[vi] = 0;
-		if (vr_has_border(p, len, nocase)) {
-			ret = vr_pool_room(b, vr_align8(len));
-			if (ret)
-				return ret;
-			vigil_kmp_build(p, len, nocase,
-					b->rs->pool + b->pool_used);
-			b->rs->prep[vi] = b->pool_used;
-			b->pool_used += vr_align8(len);
-		}
+		struct vigil_sub_pat *sp = &b->subpats[b->nsubpats++];
+
+		/* a stamp read; the scan is charged to the type (vr_subs()) */
+		sp->key = key;
+		sp->len = len;
+		sp->p = p;
+		sp->vi = vi;
 	} else if (op == VIGIL_OP_GLOB) {
 		vigil_glob_scan(p, len, nocase, &gi);
 		b->rule_work += gi.affix ? (gi.plen + 7) / 8 + (gi.slen + 7) / 8 :
@@ -476,8 +452,10 @@ static int vr_pred(struct vr_build *b, u32 r, u32 i, u16 type,
 		return vr_bad(b, VIGIL_E_VALUE, r, i, "value range");
 	b->next_value += argc;
 	for (k = 0; k < argc; k++) {
-		ret = vr_value(b, arg + k, ftype, nd->op,
-			       nd->flags & VIGIL_PRED_NOCASE, &b->lit[k]);
+		ret = vr_value(b, arg + k,
+			       vigil_sub_key(type, field,
+					     nd->flags & VIGIL_PRED_NOCASE),
+			       ftype, nd->op, &b->lit[k]);
 		if (ret < 0)
 			return ret;	/* no memory, or over the limit */
 		if (ret)
@@ -621,10 +599,86 @@ static void vr_lists(struct vigil_ruleset *rs)
 }
 
 /*
+ * The substring automata: the contains values sorted by (type, field,
+ * case) and pattern, one automaton per run of one key, equal patterns
+ * sharing one index.  Each value's prep becomes its pattern's index; each
+ * automaton's scan of a full-length field is added to its type's bound.
+ * Last, the scratch the matcher stamps: per CPU, a word for the event's
+ * generation, one per automaton, one per pattern.
+ */
+static int vr_subs(struct vr_build *b)
+{
+	struct vigil_ruleset *rs = b->rs;
+	struct vigil_sub_pat *sp = b->subpats;
+	u32 i, j, k, nsubs = 0, nodes, maxnodes = 0;
+	size_t total = 0, size;
+	struct vigil_sub *g;
+	u32 *tmp;
+
+	if (!b->nsubpats)
+		return 0;
+	vigil_sort(sp, b->nsubpats, sizeof(*sp), vigil_sub_cmp);
+	for (i = 0; i < b->nsubpats; i = j) {
+		for (j = i + 1; j < b->nsubpats && sp[j].key == sp[i].key;)
+			j++;
+		nodes = vigil_sub_count(sp + i, j - i);
+		maxnodes = max(maxnodes, nodes);
+		total += nodes;
+		nsubs++;
+		if (vigil_yield())
+			return -EINTR;
+	}
+	size = nsubs * sizeof(*rs->subs);
+	rs->subs = vr_alloc(b, size, false);
+	if (!rs->subs)
+		return -ENOMEM;
+	rs->mem += size;
+	size = total * sizeof(*rs->states);
+	rs->states = vr_alloc(b, size, true);
+	if (!rs->states)
+		return -ENOMEM;
+	rs->mem += size;
+	size = VIGIL_SUB_TMP_WORDS(maxnodes) * sizeof(u32);
+	tmp = vr_alloc(b, size, true);
+	if (!tmp)
+		return -ENOMEM;
+	total = 0;
+	for (i = 0, k = 0; i < b->nsubpats; i = j, k++) {
+		for (j = i + 1; j < b->nsubpats && sp[j].key == sp[i].key;)
+			j++;
+		g = &rs->subs[k];
+		g->root = total;
+		g->pat_first = rs->npat;
+		vigil_sub_build(g, rs->states, sp + i, j - i, tmp);
+		total += g->nstates;
+		rs->npat += g->npat;
+		rs->sub_of[sp[i].key] = k + 1;
+		rs->types[g->type].sub_work +=
+			vigil_sub_work(g, VIGIL_MAX_FIELD_LEN);
+		for (; i < j; i++)
+			rs->prep[sp[i].vi] = sp[i].id;
+		if (vigil_yield()) {
+			vr_free(b, tmp, size);
+			return -EINTR;
+		}
+	}
+	vr_free(b, tmp, size);
+	rs->nsubs = nsubs;
+	rs->swords = 1 + nsubs + rs->npat;
+	size = (size_t)vigil_ncpus() * rs->swords * sizeof(u64);
+	rs->scratch = vr_alloc(b, size, false);
+	if (!rs->scratch)
+		return -ENOMEM;
+	rs->mem += size;
+	return 0;
+}
+
+/*
  * Each event type's bound: the setup, its rules, and the prefilter's
  * scans of its keyed fields at full length, counted twice (once more for
- * vigil_match_may()).  Over the budget, the channel is refused, naming
- * the type's costliest rule.
+ * vigil_match_may()), and one scan a field with contains values (the
+ * automata's part, vr_subs()).  Over the budget, the channel is refused,
+ * naming the type's costliest rule.
  */
 static int vr_bounds(struct vr_build *b)
 {
@@ -646,15 +700,17 @@ static int vr_bounds(struct vr_build *b)
 			if (ty->nummask & (1U << f))
 				scan += rs->pf.probe_work;
 		}
-		ty->work = VIGIL_WORK_EVENT + ty->rules_work + 2 * scan;
+		ty->work = VIGIL_WORK_EVENT + ty->rules_work + 2 * scan +
+			   ty->sub_work;
 		if (ty->work > VIGIL_MAX_EVENT_WORK)
 			return vigil_errf(b->err, VIGIL_E_COST,
 					  vr_rule_off(ty->costliest), true,
-					  "%s events take up to %llu steps (rules %llu, prefilter %llu), over the event budget %u; its costliest rule is %u (id %u, %llu steps)",
+					  "%s events take up to %llu steps (rules %llu, prefilter %llu, substrings %llu), over the event budget %u; its costliest rule is %u (id %u, %llu steps)",
 					  b->desc[t]->name,
 					  (unsigned long long)ty->work,
 					  (unsigned long long)ty->rules_work,
 					  (unsigned long long)(2 * scan),
+					  (unsigned long long)ty->sub_work,
 					  VIGIL_MAX_EVENT_WORK, ty->costliest,
 					  rs->rules[ty->costliest].id,
 					  (unsigned long long)ty->costliest_work);
@@ -734,7 +790,7 @@ static int vr_alloc_all(struct vr_build *b)
 {
 	const struct vr_src *src = &b->src;
 	struct vigil_ruleset *rs;
-	u32 i, n = 0, bits;
+	u32 i, n = 0, nsub = 0, bits;
 	size_t size;
 
 	rs = vr_alloc(b, sizeof(*rs), false);
@@ -767,9 +823,17 @@ static int vr_alloc_all(struct vr_build *b)
 	for (i = 0; i < src->nnodes; i++) {
 		const struct vigil_node_rec *nd = &src->nodes[i];
 
-		if (nd->kind == VIGIL_NODE_PRED && nd->op == VIGIL_OP_GLOB)
+		if (nd->kind != VIGIL_NODE_PRED)
+			continue;
+		if (nd->op == VIGIL_OP_GLOB)
 			n += le16_to_cpu(nd->argc);
+		else if (nd->op == VIGIL_OP_CONTAINS)
+			nsub += le16_to_cpu(nd->argc);
 	}
+	b->subpats_size = (size_t)min(nsub, src->nvalues) * sizeof(*b->subpats);
+	b->subpats = vr_alloc(b, b->subpats_size, true);
+	if (!b->subpats)
+		return -ENOMEM;
 	for (bits = 4; (1U << bits) < 2 * min(n, VIGIL_MAX_VALUES); bits++)
 		;
 	b->pat_mask = (1U << bits) - 1;
@@ -777,18 +841,12 @@ static int vr_alloc_all(struct vr_build *b)
 	b->pat = vr_alloc(b, b->pat_size, false);
 	if (!b->pat)
 		return -ENOMEM;
-	/*
-	 * The pool grows as forms are added; not zeroed: each prepared form
-	 * is written (globs zeroed) in full, after the all-zero KMP table
-	 * that contains values without borders share.
-	 */
-	b->pool_cap = VR_ZERO_TABLE;
+	/* the pool grows as globs are added, each zeroed as it comes */
+	b->pool_cap = VR_POOL_START;
 	rs->pool = vr_alloc(b, b->pool_cap, true);
 	if (!rs->pool)
 		return -ENOMEM;
 	rs->mem += b->pool_cap;
-	memset(rs->pool, 0, VR_ZERO_TABLE);
-	b->pool_used = VR_ZERO_TABLE;
 	return 0;
 }
 
@@ -860,6 +918,8 @@ int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 	vr_free(b, b->pat, b->pat_size);
 	b->pat = NULL;
 	if (!ret)
+		ret = vr_subs(b);
+	if (!ret)
 		ret = vr_index(b);
 	if (!ret) {
 		vr_lists(b->rs);
@@ -883,6 +943,7 @@ int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 		*out = b->rs;
 	vigil_free(b->anchors);
 	vigil_free(b->ents);
+	vigil_free(b->subpats);
 	vigil_free(b);
 	return ret;
 }
@@ -896,6 +957,9 @@ void vigil_ruleset_free(struct vigil_ruleset *rs)
 	if (!rs)
 		return;
 	vigil_pf_free(&rs->pf);
+	vigil_free(rs->scratch);
+	vigil_free(rs->states);
+	vigil_free(rs->subs);
 	vigil_free(rs->pool);
 	vigil_free(rs->core);
 	vigil_free(rs);

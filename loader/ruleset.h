@@ -11,8 +11,10 @@
  *  - per rule, its id, action, severity, node range and event type;
  *  - per event type, its rules and its rules without anchors, in rule
  *    order, as ranges of one flat array;
- *  - per value of a contains or glob predicate, the offset in one pool of
- *    its prepared form (KMP failure table, compiled glob);
+ *  - per value of a glob predicate, the offset in one pool of its
+ *    compiled form; per value of a contains predicate, the index of its
+ *    pattern in the substring automaton of its (event type, field, case)
+ *    (substr.h), which finds all of them in one pass over the field;
  *  - the prefilter (prefilter.h).  From each rule's expression the
  *    compiler derives a set of anchors, literals (or u64 values) of which
  *    at least one must occur in the event for the rule to match: a
@@ -30,6 +32,7 @@
 #include "loader.h"
 #include "prefilter.h"
 #include "strmatch.h"
+#include "substr.h"
 
 /**
  * struct vr_rule - one rule
@@ -65,6 +68,7 @@ struct vr_rule {
  * @work: the proven bound of one event of this type (vigil_ruleset_work())
  * @rules_work: the part of @work its rules take
  * @costliest_work: the bound of rule @costliest
+ * @sub_work: the part of @work its substring scans take
  */
 struct vr_type {
 	u32 first;
@@ -77,6 +81,7 @@ struct vr_type {
 	u64 work;
 	u64 rules_work;
 	u64 costliest_work;
+	u64 sub_work;
 };
 
 /**
@@ -87,9 +92,21 @@ struct vr_type {
  * @strtab: the payload's string table
  * @rules: per rule
  * @order: rule indexes by event type, then those without anchors
- * @prep: per value, the offset of its prepared form in @pool
+ * @prep: per value, the offset of its compiled glob in @pool, or its
+ *	pattern's index (contains)
  * @core: the one allocation that holds @rules, @order and @prep
- * @pool: prepared forms, each 8-byte aligned
+ * @pool: compiled globs, each 8-byte aligned
+ * @subs: the substring automata, one per (type, field, case) that has
+ *	contains values
+ * @nsubs: how many
+ * @states: their states
+ * @npat: their distinct patterns, all together
+ * @sub_of: by vigil_sub_key() of a type, field and case, the index + 1
+ *	of its automaton in @subs, or 0
+ * @scratch: per CPU, @swords words: the generation of the event being
+ *	matched, then per automaton the generation it last scanned, then
+ *	per pattern the generation it was last found
+ * @swords: words of @scratch per CPU, 1 + @nsubs + @npat
  * @pf: the prefilter
  * @types: per event type
  * @mem: bytes allocated for all of the above
@@ -104,6 +121,13 @@ struct vigil_ruleset {
 	u32 *prep;
 	void *core;
 	u8 *pool;
+	struct vigil_sub *subs;
+	u32 nsubs;
+	struct vigil_sub_state *states;
+	u32 npat;
+	u16 sub_of[(VIGIL_EV_MAX + 1) * VIGIL_MAX_FIELDS * 2];
+	u64 *scratch;
+	u32 swords;
 	struct vigil_pf pf;
 	struct vr_type types[VIGIL_EV_MAX + 1];
 	size_t mem;
@@ -131,7 +155,9 @@ static inline u64 vr_rule_work(u32 nnodes)
 /*
  * Steps of one value of a string predicate with operator @op, pattern @m
  * bytes long, on a field of @n bytes; @gwords is the state words of a
- * compiled glob.
+ * compiled glob.  A contains value only reads what the scan of its
+ * automaton found: that scan, once per event, is charged apart
+ * (vigil_sub_work()).
  */
 static inline u64 vr_value_work(u8 op, u32 m, u32 n, u32 gwords)
 {
@@ -142,7 +168,7 @@ static inline u64 vr_value_work(u8 op, u32 m, u32 n, u32 gwords)
 	case VIGIL_OP_SUFFIX:
 		return 1 + (n >= m ? (m + VIGIL_WORK_WORD - 1) / VIGIL_WORK_WORD : 0);
 	case VIGIL_OP_CONTAINS:
-		return 1 + (n >= m ? n : 0);
+		return 1;	/* a stamp read; the scan is its automaton's */
 	case VIGIL_OP_GLOB:
 		return 1 + (u64)n * gwords;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * String operators of the matcher: equality, prefix, suffix, substring
- * (Knuth-Morris-Pratt) and glob (bit-parallel NFA).  Private to loader/.
+ * String operators of the matcher: equality, prefix, suffix and glob
+ * (bit-parallel NFA); substrings are substr.h's.  Private to loader/.
  *
  * Every function here runs in time linear in the text: there is no
  * backtracking.  Patterns are at most VIGIL_MAX_PATTERN_LEN bytes, which
@@ -42,10 +42,6 @@ static inline u64 vigil_fold8(u64 g)
 bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
-
-bool vigil_kmp_build(const u8 *p, u32 m, bool nocase, u8 *fail);
-bool vigil_kmp_find(const u8 *s, u32 n, const u8 *p, u32 m, const u8 *fail,
-		    bool nocase);
 
 /* Words of a glob state vector: one bit per pattern atom. */
 #define VIGIL_GLOB_WORDS	((VIGIL_MAX_PATTERN_LEN + 63) / 64)

@@ -707,10 +707,12 @@ static void build_cost_over_cap(struct tu_payload *p)
 /*
  * ---- heavy cases: the most work and memory FORMAT.md's caps allow ----
  *
- * Written from the format's cost rules ("Work"), not from the loader:
- * a text value costs 1 + the field cap (4096) for contains and 1 + 4096 x
- * ceil(len / 64) for glob, a rule at most 2^20 steps, one event type's
- * rules and scans together at most 2^25.  The OK ones sit just under the
+ * Written from the format's cost rules ("Work"), not from the loader: a
+ * rule costs 1 + its nodes + its values; a contains value 1, and each
+ * (type, field, case) with contains values one scan of 1 + 4096 x (2 +
+ * c), c the most of its patterns that can end at one byte; a glob value
+ * 1 + 4096 x ceil(len / 64); a rule at most 2^20 steps; one event type's
+ * rules and scans together at most 2^23.  The OK ones sit just under the
  * budget, with patterns too short to anchor, so the prefilter cannot spare
  * the matcher any of it; the others are the same one step further.
  */
@@ -718,28 +720,32 @@ static void build_cost_over_cap(struct tu_payload *p)
 
 /* Rules of @argc values each, all of @type's field @field with @op. */
 static void heavy_rules(struct tu_payload *p, u32 nrules, u16 type, u16 field,
-			u8 op, u32 argc, struct vigil_strref (*pat)(struct tu_payload *, u32))
+			u8 op, u8 flags, u32 argc,
+			struct vigil_strref (*pat)(struct tu_payload *, u32))
 {
 	u32 r, k, arg;
 
 	for (r = 0; r < nrules; r++) {
-		rule(p, HEAVY_ID + type * 1000 + r, type, VIGIL_SEV_LOW,
+		rule(p, HEAVY_ID + type * 1000 + p->nrules, type, VIGIL_SEV_LOW,
 		     "Heavy", "");
 		arg = p->nvalues;
 		for (k = 0; k < argc; k++)
 			tu_value(p, 0, pat(p, r * argc + k));
-		tu_node(p, VIGIL_NODE_PRED, op, 0, field, argc, arg);
+		tu_node(p, VIGIL_NODE_PRED, op, flags, field, argc, arg);
 	}
 }
 
-/* One-byte patterns: '!' .. '~' but '/' (which every path holds). */
-static struct vigil_strref heavy_byte(struct tu_payload *p, u32 k)
+/*
+ * "a", "aa", ... up to 256 a's: each is a suffix of the longer ones, so
+ * at a run of a's all of them end at once (c = 256).
+ */
+static struct vigil_strref heavy_nested(struct tu_payload *p, u32 k)
 {
-	char c = (char)('!' + k % 93);
+	static const char a[VIGIL_MAX_PATTERN_LEN] = {
+		[0 ... VIGIL_MAX_PATTERN_LEN - 1] = 'a'
+	};
 
-	if (c >= '/')
-		c++;
-	return tu_str(p, &c, 1);
+	return tu_str(p, a, 1 + k % VIGIL_MAX_PATTERN_LEN);
 }
 
 /* "*x*x*...*", 255 bytes: 127 atoms, no literal run to anchor. */
@@ -781,71 +787,134 @@ static struct vigil_strref heavy_wide_glob(struct tu_payload *p, u32 unused)
 	return tu_str(p, g, sizeof(g));
 }
 
-/* 1024 one-byte contains values in one rule: 4 M steps, over 2^20. */
-static void build_heavy_contains_rule(struct tu_payload *p)
+/* 256-byte windows of a pseudo-random table: hardly a prefix shared. */
+#define HEAVY_WINDOWS	100000U
+
+static struct vigil_strref heavy_window(struct tu_payload *p, u32 k)
 {
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
-		    VIGIL_MAX_PRED_VALUES, heavy_byte);
+	static struct vigil_strref base;
+	static struct tu_payload *at;
+	static char r[HEAVY_WINDOWS + VIGIL_MAX_PATTERN_LEN];
+	u32 i, x = 2463534242U;
+
+	if (at != p) {
+		for (i = 0; i < sizeof(r); i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			r[i] = (char)(0x21 + x % 94);
+		}
+		base = tu_str(p, r, sizeof(r));
+		at = p;
+	}
+	return (struct vigil_strref){
+		.off = cpu_to_le32(le32_to_cpu(base.off) + k),
+		.len = cpu_to_le32(VIGIL_MAX_PATTERN_LEN),
+	};
 }
 
 /*
- * 32 open rules of 255 one-byte contains values: 32 x (2 + 255 x 4097)
- * + 1024 = 33,432,608 steps of 33,554,432.
+ * 100,000 different 256-byte contains values (98 predicates of up to
+ * 1,024, ORed two by two): cheap to match (about 100,000 steps and one scan), but
+ * their automaton has some 25 million states, over the 128 MiB a channel
+ * may hold.
+ */
+static void build_heavy_contains_memory(struct tu_payload *p)
+{
+	u32 k, n, arg, npred = 0;
+
+	rule(p, HEAVY_ID, VIGIL_EV_EXEC, VIGIL_SEV_LOW, "Heavy", "");
+	for (k = 0; k < HEAVY_WINDOWS; k += n, npred++) {
+		n = min(HEAVY_WINDOWS - k, VIGIL_MAX_PRED_VALUES);
+		arg = p->nvalues;
+		for (u32 j = 0; j < n; j++)
+			tu_value(p, 0, heavy_window(p, k + j));
+		tu_node(p, VIGIL_NODE_PRED, VIGIL_OP_CONTAINS, 0,
+			VIGIL_EXEC_argv, n, arg);
+		if (npred)
+			tu_logic(p, VIGIL_NODE_OR, 2);
+	}
+}
+
+/*
+ * Every (field, case) of open's strings (path and comm, with and without
+ * case) with the 256 nested values, 4 scans of 1 + 4096 x 258 steps, and
+ * 4 rules of 63 "*x*x...*" globs: 4 x (2 + 256 + 1 + 4096 x 258) + 4 x
+ * (2 + 63 x 16385) + 1024 = 8,358,160 steps of 8,388,608.
  */
 static void build_ok_heavy_contains(struct tu_payload *p)
 {
-	heavy_rules(p, 32, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
-		    255, heavy_byte);
-}
-
-/* One more such rule: over the event budget. */
-static void build_heavy_contains_event(struct tu_payload *p)
-{
-	heavy_rules(p, 33, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
-		    255, heavy_byte);
-}
-
-/*
- * 32 open rules of 63 "*x*x...*" globs: 32 x (2 + 63 x 16385) + 1024 =
- * 33,033,248 steps.
- */
-static void build_ok_heavy_glob(struct tu_payload *p)
-{
-	heavy_rules(p, 32, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 63,
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS, 0,
+		    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
+		    VIGIL_PRED_NOCASE, VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_comm, VIGIL_OP_CONTAINS, 0,
+		    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_comm, VIGIL_OP_CONTAINS,
+		    VIGIL_PRED_NOCASE, VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 63,
 		    heavy_starx);
 }
 
-/* 1024 of those globs in one rule: 16 M steps. */
+/*
+ * The nested values on all 8 (field, case) of exec's strings: 8 scans of
+ * 1 + 4096 x 258 steps, 8,454,152, over the event budget.
+ */
+static void build_heavy_contains_event(struct tu_payload *p)
+{
+	static const u16 f[] = {
+		VIGIL_EXEC_comm, VIGIL_EXEC_filename, VIGIL_EXEC_argv,
+		VIGIL_EXEC_pcomm,
+	};
+	u32 i;
+
+	for (i = 0; i < 8; i++)
+		heavy_rules(p, 1, VIGIL_EV_EXEC, f[i / 2], VIGIL_OP_CONTAINS,
+			    i % 2 ? VIGIL_PRED_NOCASE : 0,
+			    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+}
+
+/*
+ * 8 open rules of 63 "*x*x...*" globs: 8 x (2 + 63 x 16385) + 1024 =
+ * 8,259,080 steps.
+ */
+static void build_ok_heavy_glob(struct tu_payload *p)
+{
+	heavy_rules(p, 8, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 63,
+		    heavy_starx);
+}
+
+/* 1024 of those globs in one rule: 16 M steps, over the rule cap. */
 static void build_heavy_glob_rule(struct tu_payload *p)
 {
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB,
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0,
 		    VIGIL_MAX_PRED_VALUES, heavy_starx);
 }
 
 /*
- * Every event type's comm, 32 rules of 63 values each, all the same
- * glob: 18,144 glob values, which would need 150 MB if each had its own
- * compiled form; one form serves them all.
+ * Every event type's comm, 8 rules of 63 values each, all the same glob:
+ * 4,536 glob values, which would need 37 MB if each had its own compiled
+ * form; one form serves them all.
  */
 static void build_ok_heavy_same_glob(struct tu_payload *p)
 {
 	u32 t;
 
 	for (t = 1; t <= VIGIL_EV_MAX; t++)
-		heavy_rules(p, 32, t, 5, VIGIL_OP_GLOB, 63, heavy_starx);
+		heavy_rules(p, 8, t, 5, VIGIL_OP_GLOB, 0, 63, heavy_starx);
 }
 
 /*
- * Nearly the same, each glob different and as large as can be (30 rules
- * a type, as these globs anchor and the prefilter's scans take the rest
- * of the budget): 17,010 compiled forms of 8 KiB, over 128 MiB.
+ * Nearly the same, each glob different and as large as can be (7 rules
+ * a type, as these globs anchor and the prefilter's scans take part of
+ * the budget): 3,969 compiled forms of 8 KiB, 32 MB, within the cap.
  */
-static void build_heavy_glob_memory(struct tu_payload *p)
+static void build_ok_heavy_wide_glob(struct tu_payload *p)
 {
 	u32 t;
 
 	for (t = 1; t <= VIGIL_EV_MAX; t++)
-		heavy_rules(p, 30, t, 5, VIGIL_OP_GLOB, 63, heavy_wide_glob);
+		heavy_rules(p, 7, t, 5, VIGIL_OP_GLOB, 0, 63, heavy_wide_glob);
 }
 
 /* A rule of the given nodes (kinds only; predicates on exec.uid). */
@@ -1111,13 +1180,13 @@ static const struct bcase bcases[] = {
 	{ "tags_with_nul", E(RULE), build_tags_nul },
 	{ "glob_lone_backslash", E(VALUE), build_glob_lone_backslash },
 	{ "addr_eq_prefix_not_128", E(VALUE), build_addr_eq_prefix_64 },
-	{ "heavy_contains_rule", E(COST), build_heavy_contains_rule },
+	{ "heavy_contains_memory", E(MEM_CAP), build_heavy_contains_memory },
 	{ "heavy_ok_contains", E(OK), build_ok_heavy_contains },
 	{ "heavy_contains_event", E(COST), build_heavy_contains_event },
 	{ "heavy_ok_glob", E(OK), build_ok_heavy_glob },
 	{ "heavy_glob_rule", E(COST), build_heavy_glob_rule },
 	{ "heavy_ok_same_glob", E(OK), build_ok_heavy_same_glob },
-	{ "heavy_glob_memory", E(MEM_CAP), build_heavy_glob_memory },
+	{ "heavy_ok_wide_glob", E(OK), build_ok_heavy_wide_glob },
 };
 
 /* ---- header cases: one header field of the base file, digest redone ---- */

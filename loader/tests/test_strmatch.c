@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The matcher's string operators (strmatch.c): equality, prefix, suffix,
- * KMP substring search and the bit-parallel glob, each against a naive
+ * The matcher's string operators (strmatch.c): equality, prefix, suffix
+ * and the bit-parallel glob, each against a naive
  * reference on fixed and random inputs, plus the inputs that make
  * backtracking matchers explode.
  */
@@ -86,83 +86,6 @@ static void test_eq_prefix_suffix(void **state)
 	assert_false(cmp3(SUF, "/sh/", "/sh", false));
 	assert_true(cmp3(SUF, "X.SO", ".so", true));
 	assert_false(cmp3(SUF, "X.SO", ".so", false));
-}
-
-static bool naive_contains(const u8 *s, u32 n, const u8 *p, u32 m,
-			   bool nocase)
-{
-	u32 i, j;
-
-	for (i = 0; i + m <= n; i++) {
-		for (j = 0; j < m; j++) {
-			u8 c = nocase ? vigil_fold(s[i + j]) : s[i + j];
-			u8 d = nocase ? vigil_fold(p[j]) : p[j];
-
-			if (c != d)
-				break;
-		}
-		if (j == m)
-			return true;
-	}
-	return false;
-}
-
-static bool contains(const char *s, const char *p, bool nocase)
-{
-	u8 fail[VIGIL_MAX_PATTERN_LEN];
-	const u8 *pp = pat(p, nocase);
-
-	vigil_kmp_build(pp, strlen(p), nocase, fail);
-	return vigil_kmp_find(U(s), strlen(s), pp, strlen(p), fail, nocase);
-}
-
-static void test_contains(void **state)
-{
-	assert_true(contains("abc", "abc", false));
-	assert_true(contains("xxabc", "abc", false));	/* at the end */
-	assert_true(contains("abcxx", "abc", false));	/* at the start */
-	assert_true(contains("aabaabaaab", "aabaaab", false));
-	assert_false(contains("aabaabaab", "aabaaab", false));
-	assert_false(contains("", "a", false));
-	assert_false(contains("ab", "abc", false));
-	assert_true(contains("curl HTTP://x", "http://", true));
-	assert_false(contains("curl HTTP://x", "http://", false));
-	assert_true(contains("xAbAbAc", "ABABAC", true));
-}
-
-static void test_contains_random(void **state)
-{
-	u8 s[64], p[VIGIL_MAX_PATTERN_LEN], fail[VIGIL_MAX_PATTERN_LEN];
-	static const u8 zero[VIGIL_MAX_PATTERN_LEN];
-	static const char alpha[] = "abAB";
-	bool border, any;
-	u32 it, n, m, i;
-
-	for (it = 0; it < 20000; it++) {
-		bool nocase = it & 1;
-
-		n = rnd() % sizeof(s);
-		m = 1 + rnd() % 6;
-		for (i = 0; i < n; i++)
-			s[i] = alpha[rnd() % (nocase ? 4 : 2)];
-		for (i = 0; i < m; i++)
-			p[i] = alpha[rnd() % (nocase ? 4 : 2)];
-		border = vigil_kmp_build(p, m, nocase, fail);
-		assert_int_equal(vigil_kmp_find(s, n, p, m, fail, nocase),
-				 naive_contains(s, n, p, m, nocase));
-		/* false exactly when the table is all zeros (then shared) */
-		for (i = 0, any = false; i < m; i++)
-			any = any || fail[i];
-		assert_int_equal(border, any);
-		if (!border)
-			assert_int_equal(vigil_kmp_find(s, n, p, m, zero,
-							nocase),
-					 naive_contains(s, n, p, m, nocase));
-	}
-	/* the longest pattern: the failure table entries reach 255 */
-	memset(p, 'a', sizeof(p));
-	vigil_kmp_build(p, sizeof(p), false, fail);
-	assert_int_equal(fail[sizeof(p) - 1], sizeof(p) - 1);
 }
 
 /*
@@ -467,8 +390,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_eq_prefix_suffix),
-		cmocka_unit_test(test_contains),
-		cmocka_unit_test(test_contains_random),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_glob_bytes),
 		cmocka_unit_test(test_glob_random),

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Substring sets (substr.h): building the automaton of one (event type,
+ * field, case) from its sorted patterns, and scanning a field with it.
+ *
+ * Building takes the patterns sorted (vigil_sub_cmp()), so that equal
+ * ones are neighbours and each new one shares its longest common prefix
+ * with the one before: the trie comes out in depth-first order, one node
+ * per byte past that prefix.  A stable counting sort by depth turns that
+ * order into breadth-first order, in which the children of every node are
+ * consecutive and sorted by byte.  Failure and output links follow in
+ * that order, each from states nearer the root.  Time linear in the
+ * patterns' bytes, besides the sort.
+ */
+#include "strmatch.h"
+#include "substr.h"
+
+static u8 vs_byte(const u8 *p, u32 i, bool nocase)
+{
+	return nocase ? vigil_fold(p[i]) : p[i];
+}
+
+/**
+ * vigil_sub_cmp() - order of two struct vigil_sub_pat, for sorting
+ * @a: one
+ * @b: the other
+ *
+ * By key, then by the patterns' bytes (folded if the key says nocase) as
+ * unsigned, a pattern before the longer ones it begins.
+ *
+ * Return: negative, zero or positive as @a sorts before, with or after @b.
+ */
+int vigil_sub_cmp(const void *a, const void *b)
+{
+	const struct vigil_sub_pat *x = a, *y = b;
+	bool nocase = x->key & 1;
+	u32 i, m;
+	u8 c, d;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	m = min(x->len, y->len);
+	if (!nocase) {
+		int r = memcmp(x->p, y->p, m);
+
+		if (r)
+			return r;
+	} else {
+		for (i = 0; i < m; i++) {
+			c = vigil_fold(x->p[i]);
+			d = vigil_fold(y->p[i]);
+			if (c != d)
+				return c < d ? -1 : 1;
+		}
+	}
+	return x->len == y->len ? 0 : x->len < y->len ? -1 : 1;
+}
+
+/* Bytes @x and @y have in common at their start. */
+static u32 vs_lcp(const struct vigil_sub_pat *x, const struct vigil_sub_pat *y,
+		  bool nocase)
+{
+	u32 i, m = min(x->len, y->len);
+
+	for (i = 0; i < m; i++)
+		if (vs_byte(x->p, i, nocase) != vs_byte(y->p, i, nocase))
+			break;
+	return i;
+}
+
+/**
+ * vigil_sub_count() - states of the automaton of some sorted patterns
+ * @pats: entries of one key, sorted by vigil_sub_cmp()
+ * @n: how many, at least one
+ *
+ * Return: one for the root, and per pattern its bytes past the prefix it
+ * shares with the one before (none for a repeat).
+ */
+u32 vigil_sub_count(const struct vigil_sub_pat *pats, u32 n)
+{
+	bool nocase = pats[0].key & 1;
+	u32 k, count = 1 + pats[0].len;
+
+	for (k = 1; k < n; k++)
+		count += pats[k].len - vs_lcp(&pats[k - 1], &pats[k], nocase);
+	return count;
+}
+
+/* The child of state @u on byte @c, or 0 if it has none. */
+static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
+		    u32 u, u8 c)
+{
+	u32 lo, hi, mid;
+
+	if (u == g->root)
+		return g->next[c] == g->root ? 0 : g->next[c];
+	lo = st[u].first;
+	hi = lo + st[u].nchild;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (st[mid].label == c)
+			return mid;
+		if (st[mid].label < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/**
+ * vigil_sub_build() - build the automaton of one key's patterns
+ * @g: out; @g->root (where its states start in @st) and @g->pat_first
+ *	(the index of its first pattern) set by the caller
+ * @st: the rule set's states; @g's take vigil_sub_count() of them from
+ *	@g->root on
+ * @pats: the key's entries, sorted by vigil_sub_cmp(); each gets its
+ *	pattern's index in @id
+ * @n: how many, at least one
+ * @tmp: VIGIL_SUB_TMP_WORDS(vigil_sub_count()) words of scratch
+ */
+void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
+		     struct vigil_sub_pat *pats, u32 n, u32 *tmp)
+{
+	const u32 none = U32_MAX, root = g->root;
+	bool nocase = pats[0].key & 1;
+	u32 nodes = vigil_sub_count(pats, n);
+	u32 *par = tmp, *lab = par + nodes, *pat = lab + nodes;
+	u32 *bfs = pat + nodes, *pbfs = bfs + nodes;
+	u32 *path = pbfs + nodes, *at = path + VIGIL_MAX_PATTERN_LEN + 2;
+	u32 k, d, x, b, cnt = 1, id = g->pat_first, lcp, f, t, c;
+	struct vigil_sub_state *s;
+
+	g->type = pats[0].key / 2 / VIGIL_MAX_FIELDS;
+	g->field = pats[0].key / 2 % VIGIL_MAX_FIELDS;
+	g->nocase = nocase;
+	g->nstates = nodes;
+	g->chain = 0;
+
+	/* the trie in depth-first order: parent, byte and depth, pattern */
+	par[0] = none;
+	lab[0] = 0;
+	pat[0] = none;
+	path[0] = 0;
+	for (k = 0; k < n; k++) {
+		lcp = k ? vs_lcp(&pats[k - 1], &pats[k], nocase) : 0;
+		if (k && lcp == pats[k].len && lcp == pats[k - 1].len) {
+			pats[k].id = pats[k - 1].id;	/* a repeat */
+			continue;
+		}
+		for (d = lcp; d < pats[k].len; d++) {
+			par[cnt] = path[d];
+			lab[cnt] = vs_byte(pats[k].p, d, nocase) | (d + 1) << 8;
+			pat[cnt] = none;
+			path[d + 1] = cnt++;
+		}
+		pat[path[pats[k].len]] = id;
+		pats[k].id = id++;
+	}
+	g->npat = id - g->pat_first;
+
+	/* breadth-first order: a stable counting sort by depth */
+	memset(at, 0, (VIGIL_MAX_PATTERN_LEN + 2) * sizeof(*at));
+	for (x = 0; x < nodes; x++)
+		at[(lab[x] >> 8) + 1]++;
+	for (d = 1; d <= VIGIL_MAX_PATTERN_LEN + 1; d++)
+		at[d] += at[d - 1];
+	for (x = 0; x < nodes; x++)
+		bfs[x] = at[lab[x] >> 8]++;
+
+	for (x = 0; x < nodes; x++) {
+		s = &st[root + bfs[x]];
+		memset(s, 0, sizeof(*s));
+		s->label = lab[x] & 0xff;
+		s->pat = pat[x] == none ? 0 : pat[x];
+		/* set aside which states end a pattern, in @out for now */
+		s->out = pat[x] != none;
+		pbfs[bfs[x]] = x ? bfs[par[x]] : 0;
+	}
+	/* children: in depth-first order, siblings come in byte order */
+	for (x = 1; x < nodes; x++) {
+		s = &st[root + bfs[par[x]]];
+		if (!s->nchild)
+			s->first = root + bfs[x];
+		s->nchild++;
+	}
+	for (c = 0; c < 256; c++)
+		g->next[c] = root;
+	for (k = 0; k < st[root].nchild; k++) {
+		t = st[root].first + k;
+		g->next[st[t].label] = t;
+	}
+
+	/*
+	 * Failure and output links, nearest the root first; @par, no longer
+	 * needed, holds each state's output chain length.
+	 */
+	st[root].fail = root;
+	st[root].out = 0;
+	par[0] = 0;
+	for (b = 1; b < nodes; b++) {
+		s = &st[root + b];
+		x = root + pbfs[b];
+		f = root;
+		if (x != root) {
+			for (f = st[x].fail;; f = st[f].fail) {
+				t = vs_child(g, st, f, s->label);
+				if (t) {
+					f = t;
+					break;
+				}
+				if (f == root)
+					break;
+			}
+		}
+		s->fail = f;
+		par[b] = par[f - root];
+		if (s->out) {
+			s->out = root + b;
+			par[b]++;
+		} else {
+			s->out = st[f].out;
+		}
+		g->chain = max(g->chain, par[b]);
+	}
+}
+
+/**
+ * vigil_sub_scan() - stamp the patterns a field contains
+ * @g: the automaton of the field's (type, field, case)
+ * @st: the rule set's states
+ * @s: the field's text
+ * @n: its length
+ * @stamp: per pattern of the rule set; those found in @s are set to @gen
+ * @gen: the event's generation
+ *
+ * At most vigil_sub_work(@g, @n) steps.
+ */
+void vigil_sub_scan(const struct vigil_sub *g,
+		    const struct vigil_sub_state *st, const u8 *s, u32 n,
+		    u64 *stamp, u64 gen)
+{
+	u32 q = g->root, i, t, o;
+	u8 c;
+
+	for (i = 0; i < n; i++) {
+		c = vs_byte(s, i, g->nocase);
+		for (;;) {
+			if (q == g->root) {
+				q = g->next[c];
+				break;
+			}
+			t = vs_child(g, st, q, c);
+			if (t) {
+				q = t;
+				break;
+			}
+			q = st[q].fail;
+		}
+		for (o = st[q].out; o; o = st[st[o].fail].out)
+			stamp[st[o].pat] = gen;
+	}
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Substring sets: every `contains` value of one (event type, field, case)
+ * of a rule set in one Aho-Corasick automaton, so that a field is scanned
+ * once per event however many values look into it.  Private to loader/.
+ *
+ * The automaton is a trie of the distinct patterns in breadth-first
+ * order, so that the children of a state are consecutive states sorted by
+ * the byte that leads to them (found by binary search), with a failure
+ * link per state (the longest proper suffix of its path that is also a
+ * path) and an output link (the nearest state on its failure chain,
+ * itself included, where a pattern ends).  The root has a table of its
+ * children by byte.
+ *
+ * A scan reads each byte of the field once; it follows at most as many
+ * failure links in all as bytes it read, so it makes at most 2n child
+ * lookups on n bytes; after each byte it walks the output chain of its
+ * state, at most @chain patterns, and stamps each pattern found with the
+ * event's generation.  vigil_sub_work() charges exactly that, whatever
+ * the field holds.
+ */
+#ifndef VIGIL_SUBSTR_H
+#define VIGIL_SUBSTR_H
+
+#include "compat.h"
+#include "limits.h"
+#include "schema.h"
+
+/**
+ * struct vigil_sub_state - one state of a substring automaton
+ * @first: its first child (an index into the rule set's states); children
+ *	are @first .. @first + @nchild - 1, in byte order
+ * @fail: the state of its longest proper suffix that is a path
+ * @out: the nearest state on its failure chain, itself included, where a
+ *	pattern ends; 0 if none (0 is a root, where none ends)
+ * @pat: the pattern that ends here, as an index into the rule set's
+ *	patterns; meaningful when @out is the state itself
+ * @nchild: number of children, 0..256
+ * @label: the byte that leads here from the parent
+ * @reserved: zero
+ */
+struct vigil_sub_state {
+	u32 first;
+	u32 fail;
+	u32 out;
+	u32 pat;
+	u16 nchild;
+	u8 label;
+	u8 reserved;
+};
+
+/**
+ * struct vigil_sub - the automaton of one (event type, field, case)
+ * @root: index of its root state
+ * @nstates: number of its states, the root included
+ * @chain: the most patterns that end at one position of a field (the
+ *	longest output chain)
+ * @type: the event type
+ * @field: the field's index
+ * @nocase: ASCII case-insensitive: patterns and field are folded
+ * @pat_first: its patterns are @pat_first .. @pat_first + @npat - 1
+ * @npat: how many
+ * @next: the root's child by byte; @root where there is none
+ */
+struct vigil_sub {
+	u32 root;
+	u32 nstates;
+	u32 chain;
+	u16 type;
+	u8 field;
+	u8 nocase;
+	u32 pat_first;
+	u32 npat;
+	u32 next[256];
+};
+
+/**
+ * struct vigil_sub_pat - a contains value on its way into an automaton
+ * @key: its (type, field, case), vigil_sub_key(); the entries are sorted
+ *	by key, then by pattern
+ * @len: the pattern's length, 1..VIGIL_MAX_PATTERN_LEN
+ * @p: the pattern
+ * @vi: the value's index
+ * @id: out: the index of its pattern (equal patterns share one)
+ */
+struct vigil_sub_pat {
+	u32 key;
+	u32 len;
+	const u8 *p;
+	u32 vi;
+	u32 id;
+};
+
+/* The key of a (type, field, case); its low bit is the case. */
+static inline u32 vigil_sub_key(u32 type, u32 field, bool nocase)
+{
+	return (type * VIGIL_MAX_FIELDS + field) << 1 | nocase;
+}
+
+/**
+ * vigil_sub_work() - steps of scanning @n bytes with automaton @g
+ * @g: the automaton
+ * @n: the field's length
+ *
+ * Return: 1, and per byte two child lookups and @g->chain outputs.
+ */
+static inline u64 vigil_sub_work(const struct vigil_sub *g, u32 n)
+{
+	return 1 + (u64)n * (2 + g->chain);
+}
+
+/* u32 words of scratch vigil_sub_build() needs for @nodes states */
+#define VIGIL_SUB_TMP_WORDS(nodes) \
+	(5 * (size_t)(nodes) + 2 * (VIGIL_MAX_PATTERN_LEN + 2))
+
+int vigil_sub_cmp(const void *a, const void *b);
+u32 vigil_sub_count(const struct vigil_sub_pat *pats, u32 n);
+void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
+		     struct vigil_sub_pat *pats, u32 n, u32 *tmp);
+void vigil_sub_scan(const struct vigil_sub *g,
+		    const struct vigil_sub_state *st, const u8 *s, u32 n,
+		    u64 *stamp, u64 gen);
+
+#endif /* VIGIL_SUBSTR_H */
