@@ -22,7 +22,8 @@
  * Contains values are not searched one by one: the first contains
  * predicate on a field runs the field's substring automaton (substr.h)
  * once, which stamps every pattern it finds with the event's generation
- * in this CPU's scratch; each value then reads its stamp.
+ * in this CPU's scratch; each value then reads its stamp.  A glob of two
+ * runs of stars reads, likewise, where its middle was first found.
  */
 #include "ruleset.h"
 
@@ -108,31 +109,30 @@ static bool vr_addr_op(const u8 *a, const u8 *v, u32 bits)
 }
 
 /*
- * Before the first contains value on field @f (case @nocase) of this
- * evaluation: scan the field with its automaton, charged first.  False if
- * the budget cannot pay for it, or there is no automaton (a payload that
- * did not compile this predicate: cannot happen).
+ * Pattern @pat of automaton @sub, on field text @s of @n bytes: scan the
+ * field with the automaton if this evaluation has not yet, charged first.
+ * Return: where the pattern first ends in @s, U32_MAX if nowhere, 0 if
+ * the budget cannot pay for the scan or the automaton is not there (a
+ * rule set that did not compile this predicate: cannot happen).
  */
-static bool vr_sub_scan(struct vr_run *run, u32 f, bool nocase, const u8 *s,
-			u32 n)
+static u32 vr_sub_find(struct vr_run *run, u32 sub, u32 pat, const u8 *s,
+		       u32 n)
 {
 	const struct vigil_ruleset *rs = run->rs;
+	u64 *stamp = run->sc + 1 + rs->nsubs;
+	u16 *end = (u16 *)(stamp + rs->npat);
 	const struct vigil_sub *g;
-	u32 gi;
 
-	if (!run->sc || f >= VIGIL_MAX_FIELDS)
-		return false;
-	gi = rs->sub_of[vigil_sub_key(run->ev->type, f, nocase)];
-	if (!gi)
-		return false;
-	if (run->sc[gi] == run->gen)
-		return true;
-	g = &rs->subs[gi - 1];
-	if (!vr_charge(run->w, vigil_sub_work(g, n)))
-		return false;
-	vigil_sub_scan(g, rs->states, s, n, run->sc + 1 + rs->nsubs, run->gen);
-	run->sc[gi] = run->gen;
-	return true;
+	if (!run->sc || sub >= rs->nsubs || pat >= rs->npat)
+		return 0;
+	if (run->sc[1 + sub] != run->gen) {
+		g = &rs->subs[sub];
+		if (!vr_charge(run->w, vigil_sub_work(g, n)))
+			return 0;
+		vigil_sub_scan(g, rs->states, s, n, stamp, end, run->gen);
+		run->sc[1 + sub] = run->gen;
+	}
+	return stamp[pat] == run->gen ? end[pat] : U32_MAX;
 }
 
 /*
@@ -145,17 +145,31 @@ static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
 	const struct vigil_ruleset *rs = run->rs;
 	const struct vigil_value_rec *v = &rs->values[vi];
 	const u8 *p = rs->strtab + le32_to_cpu(v->str.off);
-	u32 m = le32_to_cpu(v->str.len);
-	const struct vigil_glob *g = (const void *)(rs->pool + rs->prep[vi]);
+	u32 m = le32_to_cpu(v->str.len), sub, end = U32_MAX;
+	const struct vigil_glob *g = NULL;
 
 	if (op == VIGIL_OP_CONTAINS) {
-		if (!vr_sub_scan(run, f, nocase, s, n) || !vr_charge(run->w, 1))
+		if (!vr_charge(run->w, 1) || f >= VIGIL_MAX_FIELDS)
 			return false;
-		return run->sc[1 + rs->nsubs + rs->prep[vi]] == run->gen;
+		sub = rs->sub_of[vigil_sub_key(run->ev->type, f, nocase)];
+		if (!sub)
+			return false;
+		end = vr_sub_find(run, sub - 1, rs->prep[vi], s, n);
+		return end && end != U32_MAX;
 	}
+	g = (const void *)(rs->pool + rs->prep[vi]);
 	if (!vr_charge(run->w, op == VIGIL_OP_GLOB ? vigil_glob_work(g, n) :
 			       vr_value_work(op, m, n, 0)))
 		return false;
+	if (op == VIGIL_OP_GLOB && g->affix == VIGIL_GLOB_MID) {
+		/* the ends first: if they do not match, no scan is needed */
+		if (n < (u32)g->plen + g->mlen + g->slen ||
+		    !vigil_glob_match(g, s, n, nocase, n - g->slen))
+			return false;
+		end = vr_sub_find(run, g->sub, g->pat, s, n);
+		if (!end)
+			return false;
+	}
 	switch (op) {
 	case VIGIL_OP_EQ:
 		return vigil_str_eq(s, n, p, m, nocase);
@@ -164,7 +178,7 @@ static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
 	case VIGIL_OP_SUFFIX:
 		return vigil_str_suffix(s, n, p, m, nocase);
 	case VIGIL_OP_GLOB:
-		return vigil_glob_match(g, s, n, nocase);
+		return vigil_glob_match(g, s, n, nocase, end);
 	}
 	return false;
 }

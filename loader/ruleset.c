@@ -76,11 +76,14 @@ struct vr_anchor {
 	u16 reserved;
 };
 
-/* A slot of the table that finds equal patterns: a value that has one. */
+/*
+ * A slot of the table that finds equal globs: a value that has one, and
+ * what the form depends on besides the bytes: the case, and for a glob
+ * with a middle the field too (its form names the field's automaton).
+ */
 struct vr_pat_slot {
 	u32 vi1;	/* value index + 1; 0: free */
-	u8 op;
-	u8 nocase;
+	u32 key;	/* vigil_sub_key(), or just the case */
 };
 
 struct vr_build {
@@ -206,27 +209,30 @@ static int vr_pool_room(struct vr_build *b, size_t size)
 }
 
 /*
- * The compiled form of glob value @vi (pattern @p of @len bytes, scanned
- * into @gi): one already built for the same case and bytes, or a new one
- * at the end of the pool.  Sets rs->prep[vi].
+ * The compiled form of glob value @vi (pattern @p of @len bytes on field
+ * @key, scanned into @gi): one already built for the same bytes and what
+ * the form depends on, or a new one at the end of the pool, and for a
+ * glob with a middle the middle set aside for its automaton.  Sets
+ * rs->prep[vi].
  */
-static int vr_prep(struct vr_build *b, u32 vi, bool nocase, const u8 *p,
+static int vr_prep(struct vr_build *b, u32 vi, u32 key, const u8 *p,
 		   u32 len, const struct vigil_glob_info *gi)
 {
-	const u8 op = VIGIL_OP_GLOB;
-	u32 slot = vr_pat_hash(op, nocase, p, len) & b->pat_mask, olen;
+	u32 dep = gi->affix == VIGIL_GLOB_MID ? key : key & 1;
+	u32 slot = vr_pat_hash(VIGIL_OP_GLOB, dep & 1, p, len) ^ dep, olen;
 	const struct vigil_value_rec *ov;
+	struct vigil_sub_pat *sp;
 	struct vr_pat_slot *e;
 	size_t size;
 	int ret;
 
-	for (;; slot = (slot + 1) & b->pat_mask) {
+	for (slot &= b->pat_mask;; slot = (slot + 1) & b->pat_mask) {
 		e = &b->pat[slot];
 		if (!e->vi1)
 			break;
 		ov = &b->src.values[e->vi1 - 1];
 		olen = le32_to_cpu(ov->str.len);
-		if (e->op == op && e->nocase == nocase && olen == len &&
+		if (e->key == dep && olen == len &&
 		    !memcmp(p, b->src.strtab + le32_to_cpu(ov->str.off), len)) {
 			/* the same form: share it */
 			b->rs->prep[vi] = b->rs->prep[e->vi1 - 1];
@@ -238,12 +244,20 @@ static int vr_prep(struct vr_build *b, u32 vi, bool nocase, const u8 *p,
 	if (ret)
 		return ret;
 	memset(b->rs->pool + b->pool_used, 0, size);
-	vigil_glob_build(p, len, nocase, gi,
+	vigil_glob_build(p, len, dep & 1, gi,
 			 (void *)(b->rs->pool + b->pool_used));
 	e->vi1 = vi + 1;
-	e->op = op;
-	e->nocase = nocase;
+	e->key = dep;
 	b->rs->prep[vi] = b->pool_used;
+	if (gi->affix == VIGIL_GLOB_MID) {
+		/* vr_subs() writes the middle's automaton into the form */
+		sp = &b->subpats[b->nsubpats++];
+		sp->key = key;
+		sp->skip = gi->sh.plen;
+		sp->len = gi->sh.mlen;
+		sp->p = p + gi->sh.moff;
+		sp->vi = VIGIL_SUB_GLOB | b->pool_used;
+	}
 	b->pool_used += size;
 	return 0;
 }
@@ -292,14 +306,16 @@ static int vr_value(struct vr_build *b, u32 vi, u32 key, u8 ftype, u8 op,
 
 		/* a stamp read; the scan is charged to the type (vr_subs()) */
 		sp->key = key;
+		sp->skip = 0;
 		sp->len = len;
 		sp->p = p;
 		sp->vi = vi;
 	} else if (op == VIGIL_OP_GLOB) {
 		vigil_glob_scan(p, len, nocase, &gi);
-		b->rule_work += gi.affix ? (gi.plen + 7) / 8 + (gi.slen + 7) / 8 :
+		b->rule_work += gi.affix ? (gi.sh.plen + 7) / 8 +
+			(gi.sh.slen + 7) / 8 + (gi.affix == VIGIL_GLOB_MID) :
 			(u64)VIGIL_MAX_FIELD_LEN * ((len + 63) / 64);
-		ret = vr_prep(b, vi, nocase, p, len, &gi);
+		ret = vr_prep(b, vi, key, p, len, &gi);
 		if (ret)
 			return ret;
 		len = gi.lit_len;
@@ -599,13 +615,26 @@ static void vr_lists(struct vigil_ruleset *rs)
 }
 
 /*
- * The substring automata: the contains values sorted by (type, field,
- * case) and pattern, one automaton per run of one key, equal patterns
- * sharing one index.  Each value's prep becomes its pattern's index; each
- * automaton's scan of a full-length field is added to its type's bound.
- * Last, the scratch the matcher stamps: per CPU, a word for the event's
- * generation, one per automaton, one per pattern.
+ * The substring automata: the contains values and glob middles sorted by
+ * (type, field, case), skip and pattern, one automaton per run of one key
+ * and skip, equal patterns sharing one index.  Each contains value's prep
+ * becomes its pattern's index, each glob form learns its middle's
+ * automaton and index; each automaton's scan of a full-length field is
+ * added to its type's bound.  Last, the scratch the matcher stamps: per
+ * CPU, a word for the event's generation, one per automaton, one per
+ * pattern, and a u16 per pattern for where it was first found.
  */
+/* The end of the run of entries of one key and skip that starts at @i. */
+static u32 vr_sub_run(const struct vigil_sub_pat *sp, u32 n, u32 i)
+{
+	u32 j;
+
+	for (j = i + 1; j < n && sp[j].key == sp[i].key &&
+	     sp[j].skip == sp[i].skip;)
+		j++;
+	return j;
+}
+
 static int vr_subs(struct vr_build *b)
 {
 	struct vigil_ruleset *rs = b->rs;
@@ -619,8 +648,7 @@ static int vr_subs(struct vr_build *b)
 		return 0;
 	vigil_sort(sp, b->nsubpats, sizeof(*sp), vigil_sub_cmp);
 	for (i = 0; i < b->nsubpats; i = j) {
-		for (j = i + 1; j < b->nsubpats && sp[j].key == sp[i].key;)
-			j++;
+		j = vr_sub_run(sp, b->nsubpats, i);
 		nodes = vigil_sub_count(sp + i, j - i);
 		maxnodes = max(maxnodes, nodes);
 		total += nodes;
@@ -644,19 +672,28 @@ static int vr_subs(struct vr_build *b)
 		return -ENOMEM;
 	total = 0;
 	for (i = 0, k = 0; i < b->nsubpats; i = j, k++) {
-		for (j = i + 1; j < b->nsubpats && sp[j].key == sp[i].key;)
-			j++;
+		j = vr_sub_run(sp, b->nsubpats, i);
 		g = &rs->subs[k];
 		g->root = total;
 		g->pat_first = rs->npat;
 		vigil_sub_build(g, rs->states, sp + i, j - i, tmp);
 		total += g->nstates;
 		rs->npat += g->npat;
-		rs->sub_of[sp[i].key] = k + 1;
+		if (!g->skip)
+			rs->sub_of[sp[i].key] = k + 1;
 		rs->types[g->type].sub_work +=
 			vigil_sub_work(g, VIGIL_MAX_FIELD_LEN);
-		for (; i < j; i++)
-			rs->prep[sp[i].vi] = sp[i].id;
+		for (; i < j; i++) {
+			struct vigil_glob *form;
+
+			if (!(sp[i].vi & VIGIL_SUB_GLOB)) {
+				rs->prep[sp[i].vi] = sp[i].id;
+				continue;
+			}
+			form = (void *)(rs->pool + (sp[i].vi & ~VIGIL_SUB_GLOB));
+			form->sub = k;
+			form->pat = sp[i].id;
+		}
 		if (vigil_yield()) {
 			vr_free(b, tmp, size);
 			return -EINTR;
@@ -664,7 +701,7 @@ static int vr_subs(struct vr_build *b)
 	}
 	vr_free(b, tmp, size);
 	rs->nsubs = nsubs;
-	rs->swords = 1 + nsubs + rs->npat;
+	rs->swords = 1 + nsubs + rs->npat + (rs->npat + 3) / 4;
 	size = (size_t)vigil_ncpus() * rs->swords * sizeof(u64);
 	rs->scratch = vr_alloc(b, size, false);
 	if (!rs->scratch)
@@ -825,9 +862,10 @@ static int vr_alloc_all(struct vr_build *b)
 
 		if (nd->kind != VIGIL_NODE_PRED)
 			continue;
+		/* a glob may bring a middle, a contains value its pattern */
 		if (nd->op == VIGIL_OP_GLOB)
 			n += le16_to_cpu(nd->argc);
-		else if (nd->op == VIGIL_OP_CONTAINS)
+		if (nd->op == VIGIL_OP_GLOB || nd->op == VIGIL_OP_CONTAINS)
 			nsub += le16_to_cpu(nd->argc);
 	}
 	b->subpats_size = (size_t)min(nsub, src->nvalues) * sizeof(*b->subpats);

@@ -177,18 +177,22 @@ static inline u64 vr_value_work(u8 op, u32 m, u32 n, u32 gwords)
 
 /*
  * The most one value can cost on any event, from its pattern @p of @m
- * bytes alone: a glob that only fixes its ends (vigil_glob_affix()) its
- * ends in eight-byte steps; any other has at most @m atoms, so at most
- * ceil(@m / 64) state words.
+ * bytes alone: a glob of literals and at most two runs of stars
+ * (vigil_glob_affix()) its ends in eight-byte steps, and 1 to read its
+ * middle's stamp if it has one (the scan is its automaton's); any other
+ * has at most @m atoms, so at most ceil(@m / 64) state words.
  */
 static inline u64 vr_value_work_max(u8 op, bool str, const u8 *p, u32 m)
 {
-	u32 plen, slen;
+	struct vigil_glob_shape sh;
+	int a;
 
 	if (!str)
 		return 1;
-	if (op == VIGIL_OP_GLOB && vigil_glob_affix(p, m, &plen, &slen))
-		return 1 + (plen + 7) / 8 + (slen + 7) / 8;
+	a = op == VIGIL_OP_GLOB ? vigil_glob_affix(p, m, &sh) : VIGIL_GLOB_NFA;
+	if (a)
+		return 1 + (sh.plen + 7) / 8 + (sh.slen + 7) / 8 +
+		       (a == VIGIL_GLOB_MID);
 	return vr_value_work(op, m, op == VIGIL_OP_EQ ? m : VIGIL_MAX_FIELD_LEN,
 			     (m + 63) / 64);
 }

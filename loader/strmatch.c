@@ -152,10 +152,10 @@ size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 	nwords = (k + 63) / 64;
 	gi->size = sizeof(struct vigil_glob) +
 		   (size_t)nwords * (1 + gi->nclass) * sizeof(u64);
-	gi->affix = vigil_glob_affix(p, m, &gi->plen, &gi->slen);
+	gi->affix = vigil_glob_affix(p, m, &gi->sh);
 	if (gi->affix)
 		gi->size = sizeof(struct vigil_glob) +
-			   ((gi->plen + gi->slen + 7) & ~7U);
+			   ((gi->sh.plen + gi->sh.slen + 7) & ~7U);
 	return gi->size;
 }
 
@@ -207,11 +207,12 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 		u8 *lit = (u8 *)g->data;
 
 		g->affix = gi->affix;
-		g->plen = gi->plen;
-		g->slen = gi->slen;
-		memcpy(lit, p, gi->plen);
-		memcpy(lit + gi->plen, p + m - gi->slen, gi->slen);
-		for (i = 0; nocase && i < gi->plen + gi->slen; i++)
+		g->plen = gi->sh.plen;
+		g->slen = gi->sh.slen;
+		g->mlen = gi->sh.mlen;
+		memcpy(lit, p, g->plen);
+		memcpy(lit + g->plen, p + m - g->slen, g->slen);
+		for (i = 0; nocase && i < g->plen + g->slen; i++)
 			lit[i] = vigil_fold(lit[i]);
 		return;
 	}
@@ -277,11 +278,15 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
  * @s: text
  * @n: its length
  * @nocase: fold the text (the pattern was built with nocase too)
+ * @mid_end: for a VIGIL_GLOB_MID pattern, where in @s the first
+ *	occurrence of its middle that starts at byte @g->plen or later ends,
+ *	or U32_MAX if there is none (the substring automaton's answer);
+ *	ignored for the others
  *
  * Return: true if the whole of @s matches.
  */
 bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
-		      bool nocase)
+		      bool nocase, u32 mid_end)
 {
 	u64 d[VIGIL_GLOB_WORDS] = { 0 };
 	const u64 *star = g->data, *row;
@@ -294,6 +299,9 @@ bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 
 		if (g->affix == VIGIL_GLOB_EXACT)
 			return vigil_str_eq(s, n, lit, g->plen, nocase);
+		if (g->affix == VIGIL_GLOB_MID &&
+		    (mid_end > n || n - mid_end < g->slen))
+			return false;
 		return n >= (u32)g->plen + g->slen &&
 		       vigil_str_prefix(s, n, lit, g->plen, nocase) &&
 		       vigil_str_suffix(s, n, lit + g->plen, g->slen, nocase);

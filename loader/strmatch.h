@@ -55,13 +55,19 @@ bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
  * @nclass: byte classes: 0 for bytes that no literal atom names, then one
  *	per distinct literal byte, in byte order
  * @rank: number of literal bytes below 64 * i, for the class lookup
- * @affix: VIGIL_GLOB_NFA, or the pattern is a literal with at most one
- *	run of stars in it (vigil_glob_affix()): VIGIL_GLOB_EXACT (no star)
- *	or VIGIL_GLOB_STAR, and it is matched by comparing its ends, not by
- *	the NFA
+ * @affix: VIGIL_GLOB_NFA, or the pattern is a literal with at most two
+ *	runs of stars in it (vigil_glob_affix()): VIGIL_GLOB_EXACT (no
+ *	star), VIGIL_GLOB_STAR (one run) or VIGIL_GLOB_MID (two), matched
+ *	by comparing its ends, and for VIGIL_GLOB_MID by finding its middle
+ *	in a substring automaton, not by the NFA
  * @reserved: zero, for alignment
- * @plen: an affix pattern's bytes before its stars
- * @slen: its bytes after them
+ * @reserved2: likewise
+ * @plen: an affix pattern's bytes before its (first) stars
+ * @slen: its bytes after its (last) stars
+ * @mlen: VIGIL_GLOB_MID: the bytes between its two runs of stars
+ * @sub: VIGIL_GLOB_MID: the rule set's automaton that holds the middle,
+ *	the one of this field and case that scans from byte @plen on
+ * @pat: VIGIL_GLOB_MID: the middle's index among the rule set's patterns
  * @bitmap: the literal bytes (folded for a nocase pattern)
  * @data: NFA: @nwords words of self-loop states (bit j - 1 for state j),
  *	then @nclass rows of @nwords words: the states a byte of that class
@@ -78,6 +84,10 @@ struct vigil_glob {
 	u8 reserved;
 	u16 plen;
 	u16 slen;
+	u16 mlen;
+	u16 reserved2;
+	u32 sub;
+	u32 pat;
 	u64 bitmap[4];
 	u64 data[];
 };
@@ -85,41 +95,74 @@ struct vigil_glob {
 #define VIGIL_GLOB_NFA		0
 #define VIGIL_GLOB_EXACT	1
 #define VIGIL_GLOB_STAR		2
+#define VIGIL_GLOB_MID		3
 
 /**
- * vigil_glob_affix() - whether a glob pattern only fixes its two ends
+ * struct vigil_glob_shape - what vigil_glob_affix() finds in a pattern
+ * @plen: bytes before the (first) run of stars; all of them if none
+ * @slen: bytes after the (last) run of stars
+ * @moff: VIGIL_GLOB_MID: offset of the bytes between the two runs
+ * @mlen: VIGIL_GLOB_MID: their number, at least 1
+ */
+struct vigil_glob_shape {
+	u32 plen;
+	u32 slen;
+	u32 moff;
+	u32 mlen;
+};
+
+/**
+ * vigil_glob_affix() - whether a glob pattern is literals and stars only
  * @p: pattern
  * @m: its length
- * @plen: out: bytes before the stars (all of them if there is none)
- * @slen: out: bytes after the stars
+ * @sh: out: where its literals are
  *
- * A pattern with no '?' and no '\\' whose stars, if any, are one run
- * ("/etc/ *.conf" without the blank, "/tmp/ *", "*.sh", "sshd") matches a
- * field exactly when the field begins with the bytes before the run and
- * ends with those after it, at least as long as both together (or, with
- * no star, equals the pattern): eight bytes a step, whatever the field's
- * length, instead of the NFA's pass over the field.
+ * A pattern with no '?' and no '\\' and at most two runs of stars is
+ * matched without the NFA.  With none it must equal the field; with one
+ * ("/etc/ *.conf" without the blank, "/tmp/ *", "*.sh") the field must
+ * begin with the bytes before the run and end with those after it, being
+ * at least as long as both together: eight bytes a step, whatever the
+ * field's length.  With two ("/tmp/ * /x * .sh" without the blanks, or
+ * "*curl*") it must also hold the middle bytes between those ends, and
+ * it does exactly when the first place the middle ends, from byte @plen
+ * on, leaves room for the suffix: a substring automaton finds that place
+ * for all such patterns at once.
  *
- * Return: VIGIL_GLOB_NFA, VIGIL_GLOB_EXACT or VIGIL_GLOB_STAR.
+ * Return: VIGIL_GLOB_NFA, VIGIL_GLOB_EXACT, VIGIL_GLOB_STAR or
+ * VIGIL_GLOB_MID.
  */
-static inline int vigil_glob_affix(const u8 *p, u32 m, u32 *plen, u32 *slen)
+static inline int vigil_glob_affix(const u8 *p, u32 m,
+				   struct vigil_glob_shape *sh)
 {
-	u32 i, first = m, last = m;
+	u32 i, runs = 0, first = m, end0 = m, last = m;
 
 	for (i = 0; i < m; i++) {
 		if (p[i] == '?' || p[i] == '\\')
 			return VIGIL_GLOB_NFA;
 		if (p[i] != '*')
 			continue;
-		if (first == m)
-			first = i;
-		else if (last != i - 1)
-			return VIGIL_GLOB_NFA;	/* a second run of stars */
+		if (!i || p[i - 1] != '*') {
+			if (++runs > 2)
+				return VIGIL_GLOB_NFA;
+			if (runs == 1)
+				first = i;
+			else
+				end0 = last + 1;
+		}
 		last = i;
 	}
-	*plen = first;
-	*slen = first == m ? 0 : m - 1 - last;
-	return first == m ? VIGIL_GLOB_EXACT : VIGIL_GLOB_STAR;
+	sh->plen = first;
+	sh->slen = runs ? m - 1 - last : 0;
+	sh->moff = 0;
+	sh->mlen = 0;
+	if (runs < 2)
+		return runs ? VIGIL_GLOB_STAR : VIGIL_GLOB_EXACT;
+	/* the middle: from the end of the first run to the second */
+	for (i = end0; p[i] != '*'; i++)
+		;
+	sh->moff = end0;
+	sh->mlen = i - end0;
+	return VIGIL_GLOB_MID;
 }
 
 /**
@@ -127,13 +170,16 @@ static inline int vigil_glob_affix(const u8 *p, u32 m, u32 *plen, u32 *slen)
  * @g: the compiled glob
  * @n: the field's length
  *
- * Return: an affix pattern: 1 and its ends in eight-byte steps; the NFA:
- * 1 and @g->nwords words a byte of the field.
+ * Return: an affix pattern: 1 and its ends in eight-byte steps, and
+ * for VIGIL_GLOB_MID 1 more to read what the scan of its automaton found
+ * (the scan is charged apart, vigil_sub_work()); the NFA: 1 and
+ * @g->nwords words a byte of the field.
  */
 static inline u64 vigil_glob_work(const struct vigil_glob *g, u32 n)
 {
 	if (g->affix)
-		return 1 + (g->plen + 7U) / 8 + (g->slen + 7U) / 8;
+		return 1 + (g->plen + 7U) / 8 + (g->slen + 7U) / 8 +
+		       (g->affix == VIGIL_GLOB_MID);
 	return 1 + (u64)n * g->nwords;
 }
 
@@ -146,8 +192,7 @@ static inline u64 vigil_glob_work(const struct vigil_glob *g, u32 n)
  * @lit_len: length of the run once unescaped; 0 if there is none
  * @nclass: byte classes: 1 + the number of distinct literal bytes
  * @affix: vigil_glob_affix() of the pattern
- * @plen: its bytes before the stars, for an affix pattern
- * @slen: its bytes after them
+ * @sh: where its literals are, for an affix pattern
  * @bitmap: the literal bytes (folded for nocase)
  */
 struct vigil_glob_info {
@@ -158,8 +203,7 @@ struct vigil_glob_info {
 	u32 lit_len;
 	u32 nclass;
 	int affix;
-	u32 plen;
-	u32 slen;
+	struct vigil_glob_shape sh;
 	u64 bitmap[4];
 };
 
@@ -169,7 +213,7 @@ size_t vigil_glob_size(const u8 *p, u32 m);
 void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 		      const struct vigil_glob_info *gi, struct vigil_glob *g);
 bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
-		      bool nocase);
+		      bool nocase, u32 mid_end);
 u32 vigil_glob_unescape(const u8 *p, u32 start, u32 end, u8 *buf);
 u32 vigil_glob_literal(const u8 *p, u32 m, u8 *buf);
 

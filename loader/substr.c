@@ -25,8 +25,8 @@ static u8 vs_byte(const u8 *p, u32 i, bool nocase)
  * @a: one
  * @b: the other
  *
- * By key, then by the patterns' bytes (folded if the key says nocase) as
- * unsigned, a pattern before the longer ones it begins.
+ * By key and skip, then by the patterns' bytes (folded if the key says
+ * nocase) as unsigned, a pattern before the longer ones it begins.
  *
  * Return: negative, zero or positive as @a sorts before, with or after @b.
  */
@@ -39,6 +39,8 @@ int vigil_sub_cmp(const void *a, const void *b)
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
+	if (x->skip != y->skip)
+		return x->skip < y->skip ? -1 : 1;
 	m = min(x->len, y->len);
 	if (!nocase) {
 		int r = memcmp(x->p, y->p, m);
@@ -70,7 +72,7 @@ static u32 vs_lcp(const struct vigil_sub_pat *x, const struct vigil_sub_pat *y,
 
 /**
  * vigil_sub_count() - states of the automaton of some sorted patterns
- * @pats: entries of one key, sorted by vigil_sub_cmp()
+ * @pats: entries of one key and skip, sorted by vigil_sub_cmp()
  * @n: how many, at least one
  *
  * Return: one for the root, and per pattern its bytes past the prefix it
@@ -109,13 +111,13 @@ static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
 }
 
 /**
- * vigil_sub_build() - build the automaton of one key's patterns
+ * vigil_sub_build() - build the automaton of one key and skip's patterns
  * @g: out; @g->root (where its states start in @st) and @g->pat_first
  *	(the index of its first pattern) set by the caller
  * @st: the rule set's states; @g's take vigil_sub_count() of them from
  *	@g->root on
- * @pats: the key's entries, sorted by vigil_sub_cmp(); each gets its
- *	pattern's index in @id
+ * @pats: the entries, sorted by vigil_sub_cmp(); each gets its pattern's
+ *	index in @id
  * @n: how many, at least one
  * @tmp: VIGIL_SUB_TMP_WORDS(vigil_sub_count()) words of scratch
  */
@@ -134,6 +136,7 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 	g->type = pats[0].key / 2 / VIGIL_MAX_FIELDS;
 	g->field = pats[0].key / 2 % VIGIL_MAX_FIELDS;
 	g->nocase = nocase;
+	g->skip = pats[0].skip;
 	g->nstates = nodes;
 	g->chain = 0;
 
@@ -227,23 +230,25 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 
 /**
  * vigil_sub_scan() - stamp the patterns a field contains
- * @g: the automaton of the field's (type, field, case)
+ * @g: the automaton of the field's (type, field, case, skip)
  * @st: the rule set's states
- * @s: the field's text
+ * @s: the field's text, all of it: the scan starts at byte @g->skip
  * @n: its length
- * @stamp: per pattern of the rule set; those found in @s are set to @gen
+ * @stamp: per pattern of the rule set; those found are set to @gen
+ * @end: per pattern of the rule set; where in @s the first occurrence of
+ *	each pattern found ends
  * @gen: the event's generation
  *
  * At most vigil_sub_work(@g, @n) steps.
  */
 void vigil_sub_scan(const struct vigil_sub *g,
 		    const struct vigil_sub_state *st, const u8 *s, u32 n,
-		    u64 *stamp, u64 gen)
+		    u64 *stamp, u16 *end, u64 gen)
 {
-	u32 q = g->root, i, t, o;
+	u32 q = g->root, i, t, o, p;
 	u8 c;
 
-	for (i = 0; i < n; i++) {
+	for (i = g->skip; i < n; i++) {
 		c = vs_byte(s, i, g->nocase);
 		for (;;) {
 			if (q == g->root) {
@@ -257,7 +262,12 @@ void vigil_sub_scan(const struct vigil_sub *g,
 			}
 			q = st[q].fail;
 		}
-		for (o = st[q].out; o; o = st[st[o].fail].out)
-			stamp[st[o].pat] = gen;
+		for (o = st[q].out; o; o = st[st[o].fail].out) {
+			p = st[o].pat;
+			if (stamp[p] != gen) {
+				stamp[p] = gen;
+				end[p] = i + 1;
+			}
+		}
 	}
 }

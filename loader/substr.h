@@ -2,7 +2,10 @@
 /*
  * Substring sets: every `contains` value of one (event type, field, case)
  * of a rule set in one Aho-Corasick automaton, so that a field is scanned
- * once per event however many values look into it.  Private to loader/.
+ * once per event however many values look into it; the middles of globs
+ * of two runs of stars ("/tmp/ * /x * .sh" without the blanks) in one
+ * automaton per (event type, field, case, prefix length), which scans the
+ * field from that byte on.  Private to loader/.
  *
  * The automaton is a trie of the distinct patterns in breadth-first
  * order, so that the children of a state are consecutive states sorted by
@@ -15,9 +18,9 @@
  * A scan reads each byte of the field once; it follows at most as many
  * failure links in all as bytes it read, so it makes at most 2n child
  * lookups on n bytes; after each byte it walks the output chain of its
- * state, at most @chain patterns, and stamps each pattern found with the
- * event's generation.  vigil_sub_work() charges exactly that, whatever
- * the field holds.
+ * state, at most @chain patterns, and stamps each pattern it finds for
+ * the first time with the event's generation and where it ends.
+ * vigil_sub_work() charges exactly that, whatever the field holds.
  */
 #ifndef VIGIL_SUBSTR_H
 #define VIGIL_SUBSTR_H
@@ -58,6 +61,9 @@ struct vigil_sub_state {
  * @type: the event type
  * @field: the field's index
  * @nocase: ASCII case-insensitive: patterns and field are folded
+ * @skip: the scan starts at this byte of the field: 0 for contains
+ *	values, the prefix length for glob middles
+ * @reserved: zero
  * @pat_first: its patterns are @pat_first .. @pat_first + @npat - 1
  * @npat: how many
  * @next: the root's child by byte; @root where there is none
@@ -69,6 +75,8 @@ struct vigil_sub {
 	u16 type;
 	u8 field;
 	u8 nocase;
+	u16 skip;
+	u16 reserved;
 	u32 pat_first;
 	u32 npat;
 	u32 next[256];
@@ -77,19 +85,25 @@ struct vigil_sub {
 /**
  * struct vigil_sub_pat - a contains value on its way into an automaton
  * @key: its (type, field, case), vigil_sub_key(); the entries are sorted
- *	by key, then by pattern
+ *	by key, then by @skip, then by pattern
+ * @skip: where in the field the scan for it starts
  * @len: the pattern's length, 1..VIGIL_MAX_PATTERN_LEN
  * @p: the pattern
- * @vi: the value's index
+ * @vi: the value's index, or VIGIL_SUB_GLOB and the offset of a glob's
+ *	compiled form
  * @id: out: the index of its pattern (equal patterns share one)
  */
 struct vigil_sub_pat {
 	u32 key;
-	u32 len;
+	u16 skip;
+	u16 len;
 	const u8 *p;
 	u32 vi;
 	u32 id;
 };
+
+/* vigil_sub_pat.vi of a glob's middle: the rest is its form's offset */
+#define VIGIL_SUB_GLOB	(1U << 31)
 
 /* The key of a (type, field, case); its low bit is the case. */
 static inline u32 vigil_sub_key(u32 type, u32 field, bool nocase)
@@ -102,11 +116,12 @@ static inline u32 vigil_sub_key(u32 type, u32 field, bool nocase)
  * @g: the automaton
  * @n: the field's length
  *
- * Return: 1, and per byte two child lookups and @g->chain outputs.
+ * Return: 1, and per byte from @g->skip on two child lookups and
+ * @g->chain outputs.
  */
 static inline u64 vigil_sub_work(const struct vigil_sub *g, u32 n)
 {
-	return 1 + (u64)n * (2 + g->chain);
+	return 1 + (u64)(n > g->skip ? n - g->skip : 0) * (2 + g->chain);
 }
 
 /* u32 words of scratch vigil_sub_build() needs for @nodes states */
@@ -119,6 +134,6 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 		     struct vigil_sub_pat *pats, u32 n, u32 *tmp);
 void vigil_sub_scan(const struct vigil_sub *g,
 		    const struct vigil_sub_state *st, const u8 *s, u32 n,
-		    u64 *stamp, u64 gen);
+		    u64 *stamp, u16 *end, u64 gen);
 
 #endif /* VIGIL_SUBSTR_H */

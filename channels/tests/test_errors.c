@@ -160,7 +160,7 @@ static void loader_rejection_has_a_location(void **state)
 	for (s = 0; s < 4; s++) {
 		sb_addf(&y, "      s%d:\n        argv|glob:\n", s);
 		for (i = 0; i < 1024; i++)
-			sb_addf(&y, "          - '*%d*%0250d'\n", s, i);
+			sb_addf(&y, "          - '*%d*%0248d*x'\n", s, i);
 	}
 	sb_addf(&y, "      condition: all of them\n");
 	c = vc_new(NULL);

@@ -814,7 +814,8 @@ static void test_string_cost(void **state)
 		{ "/var/lib/docker/**", 1 + 2 },
 		{ "*.sh", 1 + 1 },
 		{ "*", 1 },
-		{ "a*b*", 1 + 4096 },		/* two runs: the NFA */
+		{ "a*b*", 1 + 1 + 1 },		/* two runs: the ends, a stamp */
+		{ "a*b*c*", 1 + 4096 },		/* three: the NFA */
 		{ "a\\*", 1 + 4096 },		/* an escape: the NFA */
 	};
 	struct vigil_ruleset *rs;

@@ -43,6 +43,17 @@ static bool naive_contains(const u8 *s, u32 n, const u8 *p, u32 m,
 	return false;
 }
 
+/* Where @p first ends in @s, or 0. */
+static u32 naive_end(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
+{
+	u32 i;
+
+	for (i = 0; i + m <= n; i++)
+		if (naive_contains(s + i, m, p, m, nocase))
+			return i + m;
+	return 0;
+}
+
 /* One automaton over @n patterns, as the rule set compiler builds it. */
 struct set {
 	struct vigil_sub g;
@@ -52,10 +63,12 @@ struct set {
 	u32 n;
 	u64 gen;
 	u64 *stamp;
+	u16 *end;
 };
 
-static void set_build(struct set *t, const u8 *const *p, const u32 *len,
-		      u32 n, bool nocase, u32 base)
+static void set_build_skip(struct set *t, const u8 *const *p,
+			   const u32 *len, u32 n, bool nocase, u32 base,
+			   u16 skip)
 {
 	u32 k, nodes, *tmp;
 
@@ -68,6 +81,7 @@ static void set_build(struct set *t, const u8 *const *p, const u32 *len,
 		t->sp[k].p = p[k];
 		t->sp[k].len = len[k];
 		t->sp[k].vi = k;
+		t->sp[k].skip = skip;
 	}
 	qsort(t->sp, n, sizeof(*t->sp), vigil_sub_cmp);
 	nodes = vigil_sub_count(t->sp, n);
@@ -84,7 +98,15 @@ static void set_build(struct set *t, const u8 *const *p, const u32 *len,
 	assert_int_equal(t->g.nocase, nocase);
 	for (k = 0; k < n; k++)
 		t->id[t->sp[k].vi] = t->sp[k].id;
+	assert_int_equal(t->g.skip, skip);
 	t->stamp = calloc(t->g.pat_first + t->g.npat, sizeof(u64));
+	t->end = calloc(t->g.pat_first + t->g.npat, sizeof(u16));
+}
+
+static void set_build(struct set *t, const u8 *const *p, const u32 *len,
+		      u32 n, bool nocase, u32 base)
+{
+	set_build_skip(t, p, len, n, nocase, base, 0);
 }
 
 static void set_free(struct set *t)
@@ -93,17 +115,24 @@ static void set_free(struct set *t)
 	free(t->id);
 	free(t->st);
 	free(t->stamp);
+	free(t->end);
 }
 
 /* Scan @s; whether pattern @k (as given) was found. */
 static void set_scan(struct set *t, const u8 *s, u32 n)
 {
-	vigil_sub_scan(&t->g, t->st, s, n, t->stamp, ++t->gen);
+	vigil_sub_scan(&t->g, t->st, s, n, t->stamp, t->end, ++t->gen);
 }
 
 static bool set_found(const struct set *t, u32 k)
 {
 	return t->stamp[t->id[k]] == t->gen;
+}
+
+/* Where pattern @k (as given) first ends, or 0 if it was not found. */
+static u32 set_end(const struct set *t, u32 k)
+{
+	return set_found(t, k) ? t->end[t->id[k]] : 0;
 }
 
 static void test_fixed(void **state)
@@ -188,6 +217,30 @@ static void test_chain(void **state)
 	set_free(&t);
 }
 
+/*
+ * An automaton that scans from a byte on (a glob's middle after its
+ * prefix) sees nothing before it, and reports the first end after it.
+ */
+static void test_skip(void **state)
+{
+	const u8 *p[2] = { (const u8 *)"ab", (const u8 *)"b" };
+	u32 len[2] = { 2, 1 };
+	struct set t;
+
+	set_build_skip(&t, p, len, 2, false, 0, 3);
+	assert_int_equal(vigil_sub_work(&t.g, 10), 1 + 7 * (2 + t.g.chain));
+	assert_int_equal(vigil_sub_work(&t.g, 2), 1);
+	set_scan(&t, (const u8 *)"xxabc", 5);
+	assert_false(set_found(&t, 0));	/* starts at 2, before the skip */
+	assert_int_equal(set_end(&t, 1), 4);
+	set_scan(&t, (const u8 *)"xxxabab", 7);
+	assert_int_equal(set_end(&t, 0), 5);	/* the first, not the last */
+	assert_int_equal(set_end(&t, 1), 5);
+	set_scan(&t, (const u8 *)"ab", 2);	/* shorter than the skip */
+	assert_false(set_found(&t, 0));
+	set_free(&t);
+}
+
 /* Random sets over a small alphabet, against the naive search. */
 static void test_random(void **state)
 {
@@ -215,10 +268,9 @@ static void test_random(void **state)
 				s[k] = alpha[rnd() % na];
 			set_scan(&t, s, m);
 			for (k = 0; k < n; k++)
-				assert_int_equal(set_found(&t, k),
-						 naive_contains(s, m, p[k],
-								len[k],
-								nocase));
+				assert_int_equal(set_end(&t, k),
+						 naive_end(s, m, p[k], len[k],
+							   nocase));
 		}
 		set_free(&t);
 	}
@@ -289,6 +341,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_skip),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_cmp),
 		cmocka_unit_test(test_long),
