@@ -314,7 +314,8 @@ static int vr_value(struct vr_build *b, u32 vi, u32 key, u8 ftype, u8 op,
 		vigil_glob_scan(p, len, nocase, &gi);
 		b->rule_work += gi.affix ? (gi.sh.plen + 7) / 8 +
 			(gi.sh.slen + 7) / 8 + (gi.affix == VIGIL_GLOB_MID) :
-			(u64)VIGIL_MAX_FIELD_LEN * ((len + 63) / 64);
+			(u64)VIGIL_MAX_FIELD_LEN * ((len + 63) / 64) *
+			VIGIL_WORK_NFA;
 		ret = vr_prep(b, vi, key, p, len, &gi);
 		if (ret)
 			return ret;
@@ -711,11 +712,12 @@ static int vr_subs(struct vr_build *b)
 }
 
 /*
- * Each event type's bound: the setup, its rules, and the prefilter's
- * scans of its keyed fields at full length, counted twice (once more for
- * vigil_match_may()), and one scan a field with contains values (the
- * automata's part, vr_subs()).  Over the budget, the channel is refused,
- * naming the type's costliest rule.
+ * Each event type's bound: the setup, its rules, the prefilter's scans
+ * of its keyed fields at full length, and one scan per automaton (the
+ * automata's part, vr_subs()).  The prefilter's scans count twice when
+ * vigil_match_may() would scan as well: the type's keys are all of one
+ * string field and every rule has anchors.  Over the budget, the channel
+ * is refused, naming the type's costliest rule.
  */
 static int vr_bounds(struct vr_build *b)
 {
@@ -737,7 +739,10 @@ static int vr_bounds(struct vr_build *b)
 			if (ty->nummask & (1U << f))
 				scan += rs->pf.probe_work;
 		}
-		ty->work = VIGIL_WORK_EVENT + ty->rules_work + 2 * scan +
+		if (!ty->na && !ty->nummask && ty->strmask &&
+		    !(ty->strmask & (ty->strmask - 1)))
+			scan *= 2;
+		ty->work = VIGIL_WORK_EVENT + ty->rules_work + scan +
 			   ty->sub_work;
 		if (ty->work > VIGIL_MAX_EVENT_WORK)
 			return vigil_errf(b->err, VIGIL_E_COST,
@@ -746,7 +751,7 @@ static int vr_bounds(struct vr_build *b)
 					  b->desc[t]->name,
 					  (unsigned long long)ty->work,
 					  (unsigned long long)ty->rules_work,
-					  (unsigned long long)(2 * scan),
+					  (unsigned long long)scan,
 					  (unsigned long long)ty->sub_work,
 					  VIGIL_MAX_EVENT_WORK, ty->costliest,
 					  rs->rules[ty->costliest].id,

@@ -170,7 +170,7 @@ static inline u64 vr_value_work(u8 op, u32 m, u32 n, u32 gwords)
 	case VIGIL_OP_CONTAINS:
 		return 1;	/* a stamp read; the scan is its automaton's */
 	case VIGIL_OP_GLOB:
-		return 1 + (u64)n * gwords;
+		return 1 + (u64)n * gwords * VIGIL_WORK_NFA;
 	}
 	return 1;	/* u64 and addr operators */
 }

@@ -711,8 +711,9 @@ static void build_cost_over_cap(struct tu_payload *p)
  * rule costs 1 + its nodes + its values; a contains value 1, and each
  * (type, field, case) with contains values one scan of 1 + 4096 x (2 +
  * c), c the most of its patterns that can end at one byte; a glob value
- * 1 + 4096 x ceil(len / 64); a rule at most 2^20 steps; one event type's
- * rules and scans together at most 2^23.  The OK ones sit just under the
+ * of more than two runs of stars 1 + 3 x 4096 x ceil(len / 64); a rule at
+ * most 2^20 steps; one event type's rules and scans together at most
+ * 2^23.  The OK ones sit just under the
  * budget, with patterns too short to anchor, so the prefilter cannot spare
  * the matcher any of it; the others are the same one step further.
  */
@@ -837,28 +838,27 @@ static void build_heavy_contains_memory(struct tu_payload *p)
 }
 
 /*
- * Every (field, case) of open's strings (path and comm, with and without
- * case) with the 256 nested values, 4 scans of 1 + 4096 x 258 steps, and
- * 4 rules of 63 "*x*x...*" globs: 4 x (2 + 256 + 1 + 4096 x 258) + 4 x
- * (2 + 63 x 16385) + 1024 = 8,358,160 steps of 8,388,608.
+ * Open's path and comm, with and without case, each with the 256 nested
+ * values: scans of 1 + 4096 x 258 steps, rules of 2 + 256, 4 x 1,057,027
+ * steps; and 4 rules of 21 "*x*x...*" globs (below), 4 x 1,032,215: with
+ * the setup, 8,357,992 steps of 8,388,608.
  */
 static void build_ok_heavy_contains(struct tu_payload *p)
 {
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS, 0,
-		    VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
-		    VIGIL_PRED_NOCASE, VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_comm, VIGIL_OP_CONTAINS, 0,
-		    VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_comm, VIGIL_OP_CONTAINS,
-		    VIGIL_PRED_NOCASE, VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 63,
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		heavy_rules(p, 1, VIGIL_EV_OPEN,
+			    i < 2 ? VIGIL_OPEN_path : VIGIL_OPEN_comm,
+			    VIGIL_OP_CONTAINS, i % 2 ? VIGIL_PRED_NOCASE : 0,
+			    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 21,
 		    heavy_starx);
 }
 
 /*
- * The nested values on all 8 (field, case) of exec's strings: 8 scans of
- * 1 + 4096 x 258 steps, 8,454,152, over the event budget.
+ * The nested values on all 8 (field, case) of exec's strings: 8 x
+ * 1,057,027 steps, over the event budget.
  */
 static void build_heavy_contains_event(struct tu_payload *p)
 {
@@ -875,16 +875,23 @@ static void build_heavy_contains_event(struct tu_payload *p)
 }
 
 /*
- * 8 open rules of 63 "*x*x...*" globs: 8 x (2 + 63 x 16385) + 1024 =
- * 8,259,080 steps.
+ * "*x*x...*" globs (the NFA, 4 words), 1 + 3 x 4096 x 4 = 49,153 steps
+ * each: 8 open rules of 21 and one of 2, 8 x 1,032,215 + 98,308 + 1024 =
+ * 8,357,052 steps.
  */
-static void build_ok_heavy_glob(struct tu_payload *p)
+static void heavy_glob_set(struct tu_payload *p, u16 type, u16 field,
+			   struct vigil_strref (*pat)(struct tu_payload *, u32))
 {
-	heavy_rules(p, 8, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 63,
-		    heavy_starx);
+	heavy_rules(p, 8, type, field, VIGIL_OP_GLOB, 0, 21, pat);
+	heavy_rules(p, 1, type, field, VIGIL_OP_GLOB, 0, 2, pat);
 }
 
-/* 1024 of those globs in one rule: 16 M steps, over the rule cap. */
+static void build_ok_heavy_glob(struct tu_payload *p)
+{
+	heavy_glob_set(p, VIGIL_EV_OPEN, VIGIL_OPEN_path, heavy_starx);
+}
+
+/* 1024 of those globs in one rule: 50 M steps, over the rule cap. */
 static void build_heavy_glob_rule(struct tu_payload *p)
 {
 	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0,
@@ -892,29 +899,30 @@ static void build_heavy_glob_rule(struct tu_payload *p)
 }
 
 /*
- * Every event type's comm, 8 rules of 63 values each, all the same glob:
- * 4,536 glob values, which would need 37 MB if each had its own compiled
- * form; one form serves them all.
+ * The same on every event type's comm: 1,530 values naming one glob of
+ * 8 KiB, one compiled form for them all.
  */
 static void build_ok_heavy_same_glob(struct tu_payload *p)
 {
 	u32 t;
 
 	for (t = 1; t <= VIGIL_EV_MAX; t++)
-		heavy_rules(p, 8, t, 5, VIGIL_OP_GLOB, 0, 63, heavy_starx);
+		heavy_glob_set(p, t, 5, heavy_starx);
 }
 
 /*
- * Nearly the same, each glob different and as large as can be (7 rules
- * a type, as these globs anchor and the prefilter's scans take part of
- * the budget): 3,969 compiled forms of 8 KiB, 32 MB, within the cap.
+ * Nearly the same, each glob different and as large as can be (252 byte
+ * classes; 165 a type, as these globs anchor and the prefilter's scans
+ * take part of the budget): 1,485 compiled forms of 8 KiB, 12 MB.
  */
 static void build_ok_heavy_wide_glob(struct tu_payload *p)
 {
 	u32 t;
 
-	for (t = 1; t <= VIGIL_EV_MAX; t++)
-		heavy_rules(p, 7, t, 5, VIGIL_OP_GLOB, 0, 63, heavy_wide_glob);
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		heavy_rules(p, 7, t, 5, VIGIL_OP_GLOB, 0, 21, heavy_wide_glob);
+		heavy_rules(p, 1, t, 5, VIGIL_OP_GLOB, 0, 18, heavy_wide_glob);
+	}
 }
 
 /* A rule of the given nodes (kinds only; predicates on exec.uid). */

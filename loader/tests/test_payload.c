@@ -723,49 +723,61 @@ static void test_stack(void **state)
 
 /*
  * Steps of a glob of 256 atoms ('?' first: the NFA), by hand from
- * FORMAT.md: 1 + 4 state words a byte of the field cap.
+ * FORMAT.md: 1 + 3 steps a state word (4) and byte of the field cap.
  */
-#define W_GLOB	(1 + 4 * VIGIL_MAX_FIELD_LEN)
+#define W_GLOB	(1 + 3 * 4 * VIGIL_MAX_FIELD_LEN)
+
+/* Steps of a string eq value of 256 bytes: 1 + 32 eight-byte words. */
+#define W_EQ	(1 + VIGIL_MAX_PATTERN_LEN / 8)
+
+/* A predicate of @argc values, each @pat. */
+static void same_values(struct tu_payload *b, u8 op, u16 field,
+			struct vigil_strref pat, u32 argc)
+{
+	u32 first = b->nvalues, j;
+
+	for (j = 0; j < argc; j++)
+		tu_value(b, 0, pat);
+	tu_node(b, VIGIL_NODE_PRED, op, 0, field, argc, first);
+}
 
 /*
  * A rule (exec) of exactly @want steps: 1 for the rule, 1 per node, and
- * per value 1 (u64) or W_GLOB (argv glob): one glob predicate, u64
- * predicates for the rest, an AND of them all.
+ * per value W_GLOB (argv glob), W_EQ (argv eq) or 1 (u64): one glob
+ * predicate, eq predicates, one u64 predicate for the rest, an AND of
+ * them all.
  */
 static void work_rule(struct tu_payload *b, u32 id, u64 want)
 {
 	static u64 nums[VIGIL_MAX_PRED_VALUES];
-	char glob[VIGIL_MAX_PATTERN_LEN];
-	struct vigil_strref pat;
-	u32 a, j, first, npred, k;
+	char glob[VIGIL_MAX_PATTERN_LEN], eq[VIGIL_MAX_PATTERN_LEN];
+	struct vigil_strref gpat, epat;
+	u32 a, k, npred = 2;
 	u64 rest;
 
 	memset(glob, 'x', sizeof(glob));
 	glob[0] = '?';
-	pat = tu_str(b, glob, sizeof(glob));
+	memset(eq, 'y', sizeof(eq));
+	gpat = tu_str(b, glob, sizeof(glob));
+	epat = tu_str(b, eq, sizeof(eq));
 	tu_rule(b, id, VIGIL_EV_EXEC, "costly");
-	/* a glob values, then npred u64 predicates, then the AND */
-	a = min((want - 8) / W_GLOB, VIGIL_MAX_PRED_VALUES);
-	for (npred = 1;; npred++) {
-		rest = want - 1 - (npred + 2) - (u64)a * W_GLOB;
-		if (rest <= (u64)npred * VIGIL_MAX_PRED_VALUES &&
-		    rest >= npred)
-			break;
-		assert_true(npred < 200);
+	rest = want - 1 - 1;	/* the rule, the AND */
+	a = min((rest - 2 - W_EQ - 3) / W_GLOB, VIGIL_MAX_PRED_VALUES);
+	same_values(b, VIGIL_OP_GLOB, VIGIL_EXEC_argv, gpat, a);
+	rest -= 1 + (u64)a * W_GLOB;
+	/* eq values while more is left than one u64 predicate holds */
+	while (rest > 1 + VIGIL_MAX_PRED_VALUES) {
+		k = min((rest - 2) / W_EQ, VIGIL_MAX_PRED_VALUES);
+		if (rest - 1 - (u64)k * W_EQ < 2)
+			k--;
+		same_values(b, VIGIL_OP_EQ, VIGIL_EXEC_argv, epat, k);
+		rest -= 1 + (u64)k * W_EQ;
+		npred++;
+		assert_true(npred < VIGIL_MAX_EXPR_DEPTH);
 	}
-	first = b->nvalues;
-	for (j = 0; j < a; j++)
-		tu_value(b, 0, pat);
-	tu_node(b, VIGIL_NODE_PRED, VIGIL_OP_GLOB, 0, VIGIL_EXEC_argv, a,
-		first);
-	for (k = 0; k < npred; k++) {
-		u32 argc = min(rest - (npred - 1 - k), VIGIL_MAX_PRED_VALUES);
-
-		tu_pred_nums(b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0, nums, argc);
-		rest -= argc;
-	}
-	assert_int_equal(rest, 0);
-	tu_logic(b, VIGIL_NODE_AND, npred + 1);
+	assert_true(rest >= 2);
+	tu_pred_nums(b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0, nums, rest - 1);
+	tu_logic(b, VIGIL_NODE_AND, npred);
 }
 
 static void test_rule_cost(void **state)
@@ -799,10 +811,10 @@ static void test_string_cost(void **state)
 		/* a stamp read: the scan is the type's, once an event */
 		{ VIGIL_OP_CONTAINS, 1, 1 },
 		{ VIGIL_OP_CONTAINS, 256, 1 },
-		/* globs with a '?' first: the NFA, its words per byte */
-		{ VIGIL_OP_GLOB, 64, 1 + 4096 },
-		{ VIGIL_OP_GLOB, 65, 1 + 2 * 4096 },
-		{ VIGIL_OP_GLOB, 256, 1 + 4 * 4096 },
+		/* globs with a '?' first: the NFA, 3 steps a word a byte */
+		{ VIGIL_OP_GLOB, 64, 1 + 3 * 4096 },
+		{ VIGIL_OP_GLOB, 65, 1 + 3 * 2 * 4096 },
+		{ VIGIL_OP_GLOB, 256, 1 + 3 * 4 * 4096 },
 	};
 	/* globs that only fix their ends: eight bytes a step */
 	static const struct {
@@ -815,8 +827,8 @@ static void test_string_cost(void **state)
 		{ "*.sh", 1 + 1 },
 		{ "*", 1 },
 		{ "a*b*", 1 + 1 + 1 },		/* two runs: the ends, a stamp */
-		{ "a*b*c*", 1 + 4096 },		/* three: the NFA */
-		{ "a\\*", 1 + 4096 },		/* an escape: the NFA */
+		{ "a*b*c*", 1 + 3 * 4096 },	/* three: the NFA */
+		{ "a\\*", 1 + 3 * 4096 },		/* an escape: the NFA */
 	};
 	struct vigil_ruleset *rs;
 	struct vigil_error e;
