@@ -257,6 +257,7 @@ static int vr_prep(struct vr_build *b, u32 vi, u32 key, const u8 *p,
 		sp->len = gi->sh.mlen;
 		sp->p = p + gi->sh.moff;
 		sp->vi = VIGIL_SUB_GLOB | b->pool_used;
+		vigil_sub_head(sp);
 	}
 	b->pool_used += size;
 	return 0;
@@ -310,6 +311,7 @@ static int vr_value(struct vr_build *b, u32 vi, u32 key, u8 ftype, u8 op,
 		sp->len = len;
 		sp->p = p;
 		sp->vi = vi;
+		vigil_sub_head(sp);
 	} else if (op == VIGIL_OP_GLOB) {
 		vigil_glob_scan(p, len, nocase, &gi);
 		b->rule_work += gi.affix ? (gi.sh.plen + 7) / 8 +

@@ -21,6 +21,23 @@ static u8 vs_byte(const u8 *p, u32 i, bool nocase)
 }
 
 /**
+ * vigil_sub_head() - set @sp->head from its pattern, @sp->key and @sp->len
+ * @sp: the entry
+ *
+ * Patterns hold no NUL byte, so comparing heads orders patterns as their
+ * bytes do, a shorter one first where one begins the other.
+ */
+void vigil_sub_head(struct vigil_sub_pat *sp)
+{
+	u32 i;
+
+	sp->head = 0;
+	for (i = 0; i < 8; i++)
+		sp->head = sp->head << 8 |
+			   (i < sp->len ? vs_byte(sp->p, i, sp->key & 1) : 0);
+}
+
+/**
  * vigil_sub_cmp() - order of two struct vigil_sub_pat, for sorting
  * @a: one
  * @b: the other
@@ -41,6 +58,8 @@ int vigil_sub_cmp(const void *a, const void *b)
 		return x->key < y->key ? -1 : 1;
 	if (x->skip != y->skip)
 		return x->skip < y->skip ? -1 : 1;
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
 	m = min(x->len, y->len);
 	if (!nocase) {
 		int r = memcmp(x->p, y->p, m);

@@ -92,11 +92,14 @@ struct vigil_sub {
  * @vi: the value's index, or VIGIL_SUB_GLOB and the offset of a glob's
  *	compiled form
  * @id: out: the index of its pattern (equal patterns share one)
+ * @head: its first eight bytes (folded for nocase), first byte highest,
+ *	zeros past its end: vigil_sub_head()
  */
 struct vigil_sub_pat {
 	u32 key;
 	u16 skip;
 	u16 len;
+	u64 head;
 	const u8 *p;
 	u32 vi;
 	u32 id;
@@ -128,6 +131,7 @@ static inline u64 vigil_sub_work(const struct vigil_sub *g, u32 n)
 #define VIGIL_SUB_TMP_WORDS(nodes) \
 	(5 * (size_t)(nodes) + 2 * (VIGIL_MAX_PATTERN_LEN + 2))
 
+void vigil_sub_head(struct vigil_sub_pat *sp);
 int vigil_sub_cmp(const void *a, const void *b);
 u32 vigil_sub_count(const struct vigil_sub_pat *pats, u32 n);
 void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,

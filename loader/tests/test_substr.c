@@ -82,6 +82,7 @@ static void set_build_skip(struct set *t, const u8 *const *p,
 		t->sp[k].len = len[k];
 		t->sp[k].vi = k;
 		t->sp[k].skip = skip;
+		vigil_sub_head(&t->sp[k]);
 	}
 	qsort(t->sp, n, sizeof(*t->sp), vigil_sub_cmp);
 	nodes = vigil_sub_count(t->sp, n);
@@ -289,12 +290,17 @@ static void test_cmp(void **state)
 	x.len = 2;
 	y.p = (const u8 *)"abc";
 	y.len = 3;
+	vigil_sub_head(&x);
+	vigil_sub_head(&y);
 	assert_true(vigil_sub_cmp(&x, &y) < 0);
 	assert_true(vigil_sub_cmp(&y, &x) > 0);
 	y.p = (const u8 *)"AB";
 	y.len = 2;
+	vigil_sub_head(&y);
 	assert_true(vigil_sub_cmp(&x, &y) > 0);
 	x.key = y.key = vigil_sub_key(1, 2, true);
+	vigil_sub_head(&x);
+	vigil_sub_head(&y);
 	assert_int_equal(vigil_sub_cmp(&x, &y), 0);
 	y.key = vigil_sub_key(1, 3, true);
 	assert_true(vigil_sub_cmp(&x, &y) < 0);
@@ -304,6 +310,16 @@ static void test_cmp(void **state)
 	x.len = 1;
 	y.p = (const u8 *)"a";
 	y.len = 1;
+	vigil_sub_head(&x);
+	vigil_sub_head(&y);
+	assert_true(vigil_sub_cmp(&x, &y) > 0);
+	/* past eight bytes the rest decides */
+	x.p = (const u8 *)"abcdefghZ";
+	x.len = 9;
+	y.p = (const u8 *)"abcdefghA";
+	y.len = 9;
+	vigil_sub_head(&x);
+	vigil_sub_head(&y);
 	assert_true(vigil_sub_cmp(&x, &y) > 0);
 }
 
