@@ -643,13 +643,19 @@ static int vr_subs(struct vr_build *b)
 	struct vigil_ruleset *rs = b->rs;
 	struct vigil_sub_pat *sp = b->subpats;
 	u32 i, j, k, nsubs = 0, nodes, maxnodes = 0;
+	struct vigil_sub_pat *sorting;
 	size_t total = 0, size;
 	struct vigil_sub *g;
 	u32 *tmp;
 
 	if (!b->nsubpats)
 		return 0;
-	vigil_sort(sp, b->nsubpats, sizeof(*sp), vigil_sub_cmp);
+	size = (size_t)b->nsubpats * sizeof(*sp);
+	sorting = vr_alloc(b, size, true);
+	if (!sorting)
+		return -ENOMEM;
+	vigil_sub_sort(sp, b->nsubpats, sorting);
+	vr_free(b, sorting, size);
 	for (i = 0; i < b->nsubpats; i = j) {
 		j = vr_sub_run(sp, b->nsubpats, i);
 		nodes = vigil_sub_count(sp + i, j - i);

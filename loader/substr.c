@@ -77,6 +77,63 @@ int vigil_sub_cmp(const void *a, const void *b)
 	return x->len == y->len ? 0 : x->len < y->len ? -1 : 1;
 }
 
+/* Byte @d of the sort key (key, skip, head) of @sp, from the lowest. */
+static u32 vs_digit(const struct vigil_sub_pat *sp, u32 d)
+{
+	if (d < 8)
+		return (sp->head >> (8 * d)) & 0xff;
+	if (d == 8)
+		return sp->skip & 0xff;
+	return (sp->key >> (8 * (d - 9))) & 0xff;
+}
+
+/**
+ * vigil_sub_sort() - sort entries as vigil_sub_cmp() orders them
+ * @sp: the entries, each with its vigil_sub_head()
+ * @n: how many
+ * @tmp: room for @n more
+ *
+ * A radix sort, a byte at a time, of (key, skip, head), skipping the
+ * bytes all entries share; then each run of equal heads is sorted by
+ * vigil_sub_cmp(), for the patterns longer than eight bytes.  Keys are
+ * below 2^16 and skips below 256 (a glob's prefix), so eleven bytes hold
+ * the whole sort key.
+ */
+void vigil_sub_sort(struct vigil_sub_pat *sp, u32 n,
+		    struct vigil_sub_pat *tmp)
+{
+	struct vigil_sub_pat *from = sp, *to = tmp, *t;
+	u32 cnt[256], d, i, j, c;
+
+	for (d = 0; d < 11; d++) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[vs_digit(&from[i], d)]++;
+		if (n && cnt[vs_digit(&from[0], d)] == n)
+			continue;	/* every entry has this byte */
+		for (c = 0, j = 0; c < 256; c++) {
+			u32 k = cnt[c];
+
+			cnt[c] = j;
+			j += k;
+		}
+		for (i = 0; i < n; i++)
+			to[cnt[vs_digit(&from[i], d)]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != sp)
+		memcpy(sp, from, (size_t)n * sizeof(*sp));
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && sp[j].key == sp[i].key &&
+		     sp[j].skip == sp[i].skip && sp[j].head == sp[i].head;)
+			j++;
+		if (j - i > 1)
+			vigil_sort(sp + i, j - i, sizeof(*sp), vigil_sub_cmp);
+	}
+}
+
 /* Bytes @x and @y have in common at their start. */
 static u32 vs_lcp(const struct vigil_sub_pat *x, const struct vigil_sub_pat *y,
 		  bool nocase)

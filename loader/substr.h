@@ -133,6 +133,8 @@ static inline u64 vigil_sub_work(const struct vigil_sub *g, u32 n)
 
 void vigil_sub_head(struct vigil_sub_pat *sp);
 int vigil_sub_cmp(const void *a, const void *b);
+void vigil_sub_sort(struct vigil_sub_pat *sp, u32 n,
+		    struct vigil_sub_pat *tmp);
 u32 vigil_sub_count(const struct vigil_sub_pat *pats, u32 n);
 void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 		     struct vigil_sub_pat *pats, u32 n, u32 *tmp);

@@ -323,6 +323,45 @@ static void test_cmp(void **state)
 	assert_true(vigil_sub_cmp(&x, &y) > 0);
 }
 
+/*
+ * The compiler's radix sort orders as vigil_sub_cmp() does: random
+ * entries of a few keys and skips, patterns sharing long prefixes, with
+ * and without case.
+ */
+static void test_sort(void **state)
+{
+	static const char alpha[] = "aAb/";
+	struct vigil_sub_pat sp[300], ref[300], tmp[300];
+	static u8 pool[300][20];
+	u32 it, n, k, i;
+
+	for (it = 0; it < 300; it++) {
+		n = rnd() % 300;
+		for (k = 0; k < n; k++) {
+			u32 len = 1 + rnd() % 20, pre = rnd() % 2 ? 10 : 0;
+
+			for (i = 0; i < len; i++)
+				pool[k][i] = i < pre ? '/' :
+					     alpha[rnd() % (sizeof(alpha) - 1)];
+			memset(&sp[k], 0, sizeof(sp[k]));
+			sp[k].key = vigil_sub_key(1 + rnd() % 2, rnd() % 3,
+						  rnd() % 2);
+			sp[k].skip = rnd() % 3 ? 0 : rnd() % 256;
+			sp[k].p = pool[k];
+			sp[k].len = len;
+			sp[k].vi = k;
+			vigil_sub_head(&sp[k]);
+		}
+		memcpy(ref, sp, sizeof(sp));
+		qsort(ref, n, sizeof(*ref), vigil_sub_cmp);
+		vigil_sub_sort(sp, n, tmp);
+		for (k = 0; k < n; k++)
+			assert_int_equal(vigil_sub_cmp(&sp[k], &ref[k]), 0);
+		for (k = 1; k < n; k++)
+			assert_true(vigil_sub_cmp(&sp[k - 1], &sp[k]) <= 0);
+	}
+}
+
 /* The longest patterns, every byte value: states and bound still hold. */
 static void test_long(void **state)
 {
@@ -360,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_skip),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_cmp),
+		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_long),
 	};
 
