@@ -43,8 +43,8 @@
  * budget; the matcher counts the steps it takes and stops an event at the
  * budget whatever the content.
  */
-#define VIGIL_MAX_RULE_WORK		(1U << 20)
-#define VIGIL_MAX_EVENT_WORK		(1U << 23)
+#define VIGIL_MAX_RULE_WORK		(1U << 19)
+#define VIGIL_MAX_EVENT_WORK		(1U << 21)
 
 /*
  * Memory: the most one loaded channel may hold (its payload, its compiled

@@ -119,8 +119,8 @@ static u32 vr_sub_find(struct vr_run *run, u32 sub, u32 pat, const u8 *s,
 		       u32 n)
 {
 	const struct vigil_ruleset *rs = run->rs;
-	u64 *stamp = run->sc + 1 + rs->nsubs;
-	u16 *end = (u16 *)(stamp + rs->npat);
+	u64 *stamp = run->sc + rs->sc_pat;
+	u16 *end = (u16 *)(run->sc + rs->sc_end);
 	const struct vigil_sub *g;
 
 	if (!run->sc || sub >= rs->nsubs || pat >= rs->npat)
@@ -357,9 +357,8 @@ static int vr_run_cands(struct vr_run *run, const struct vr_type *ty,
 }
 
 /*
- * Start an evaluation: with automata, take this CPU's scratch (the caller
- * stays on it until vr_end()) and a new generation; a 64-bit counter does
- * not wrap.
+ * Start an evaluation: take this CPU's scratch (the caller stays on it
+ * until vr_end()) and a new generation; a 64-bit counter does not wrap.
  */
 static void vr_begin(struct vr_run *run, const struct vigil_ruleset *rs,
 		     const struct vigil_event *ev, struct vigil_work *w)
@@ -367,17 +366,13 @@ static void vr_begin(struct vr_run *run, const struct vigil_ruleset *rs,
 	run->rs = rs;
 	run->ev = ev;
 	run->w = w;
-	run->sc = NULL;
-	if (!rs->nsubs)
-		return;
 	run->sc = rs->scratch + (size_t)vigil_cpu_get() * rs->swords;
 	run->gen = ++run->sc[0];
 }
 
 static void vr_end(struct vr_run *run)
 {
-	if (run->sc)
-		vigil_cpu_put();
+	vigil_cpu_put();
 }
 
 /* vigil_match_work(), once the event is checked and charged. */
@@ -404,7 +399,8 @@ static int vr_match(struct vr_run *run, const struct vr_type *ty,
 		if (!vr_charge(work, vigil_pf_scan_work(&rs->pf,
 						vigil_pf_fk(ev->type, f), n)))
 			return 0;
-		vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f), s, n, &c);
+		vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f), s, n, &c,
+				  run->sc + rs->sc_key, run->gen);
 	}
 	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
 		f = __builtin_ctz(mask);
@@ -413,7 +409,8 @@ static int vr_match(struct vr_run *run, const struct vr_type *ty,
 		if (!vr_charge(work, rs->pf.probe_work))
 			return 0;
 		vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
-				  ev->v[f].num, &c);
+				  ev->v[f].num, &c, run->sc + rs->sc_key,
+				  run->gen);
 	}
 	if (c.overflow)
 		return vr_run_all(run, ty, fn, ctx);
@@ -493,7 +490,7 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 	c.overflow = false;
 	c.bloom = 0;
 	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s,
-			  min(n, VIGIL_MAX_FIELD_LEN), &c);
+			  min(n, VIGIL_MAX_FIELD_LEN), &c, NULL, 0);
 	return c.n || c.overflow;
 }
 

@@ -2,25 +2,32 @@
 /*
  * The matcher's prefilter, a gram index: see prefilter.h.
  *
- * Building is one pass over the keys: size the table (one and a half
- * times the keys, rounded up to a power of two) and the bitmap (sixteen
- * bits a key, between 8 Kbit and 256 Kbit), then insert each key by
- * linear probing.  No recursion, one
- * allocation.
+ * Building is two passes over the entries: size the table (one and a
+ * half times the entries, rounded up to a power of two) and the bitmap
+ * (sixteen bits an entry, between 8 Kbit and 256 Kbit); the first pass
+ * gives each distinct (key, tag) a slot by Robin Hood linear probing and
+ * counts its rules, the second lays the rule lists out in slot order.  A rule's
+ * entries come together, so a rule repeated for one key is dropped by
+ * comparing with the last one listed.  No recursion, one allocation.
  */
 #include "prefilter.h"
 #include "strmatch.h"
 
 unsigned int vigil_compile_fail_nth;
 
-#define PF_MUL		0x9e3779b1U
-#define PF_SALT		0x85ebca77U
 #define PF_BITS_MIN	13U
 #define PF_BITS_MAX	18U
 /* A literal's gram is picked among its last PF_LOOK bytes. */
 #define PF_LOOK		16U
 /* Keys ahead whose table slots building prefetches. */
 #define PF_AHEAD	16U
+/*
+ * Rules kept per key: one more than a candidate set holds, so that a key
+ * of more rules still overflows it, which makes the matcher run them all.
+ */
+#define PF_LIST_MAX	(VIGIL_MATCH_MAX_HITS + 1)
+/* vigil_pf_key.nm1 while its list is empty, building */
+#define PF_NONE		0xffffU
 
 /*
  * How common a byte is in paths and command lines, either case:
@@ -43,7 +50,7 @@ static const u8 pf_common[256] = {
 
 static inline u32 pf_hash(u32 key, u16 fk)
 {
-	return (key ^ (fk * PF_SALT)) * PF_MUL;
+	return vigil_pf_hash(key, fk);
 }
 
 static inline u64 pf_fold8(u64 g)
@@ -137,29 +144,64 @@ size_t vigil_pf_size(u32 n)
 {
 	if (!n)
 		return 0;
-	return ((size_t)sizeof(struct vigil_pf_ent) << pf_tbits(n)) +
-	       ((size_t)1 << (pf_bbits(n) - 3));
+	return ((size_t)sizeof(struct vigil_pf_key) << pf_tbits(n)) +
+	       ((size_t)1 << (pf_bbits(n) - 3)) +
+	       (((size_t)n * sizeof(u16) + 7) & ~(size_t)7);
 }
 
-/* The longest run of used slots, the table being a ring. */
-static u32 pf_longest_run(const struct vigil_pf *pf)
+static inline u32 pf_dist(const struct vigil_pf *pf, u32 slot)
 {
-	u32 size = 1U << pf->tbits, i, start = 0, best = 0, lead;
-	const struct vigil_pf_ent *t = pf->tab;
+	return vigil_pf_dist(pf, slot);
+}
 
-	for (lead = 0; lead < size && t[lead].fk != VIGIL_PF_EMPTY;)
-		lead++;
-	if (lead == size)
-		return size;	/* cannot happen: at most two thirds are used */
-	/* runs between free slots: i - start is the run that ends at i */
-	for (i = lead + 1, start = lead + 1; i < size; i++) {
-		if (t[i].fk != VIGIL_PF_EMPTY)
-			continue;
-		best = max(best, i - start);
-		start = i + 1;
+/*
+ * The slot of (@key, @fk), @h its hash, or NULL: the walk from its home
+ * ends at a free slot or at a key nearer its own home than the walk has
+ * gone, where (@key, @fk) would have been placed.
+ */
+static struct vigil_pf_key *pf_find(const struct vigil_pf *pf, u32 h,
+				    u32 key, u16 fk)
+{
+	u32 mask = (1U << pf->tbits) - 1, slot, d;
+	struct vigil_pf_key *t;
+
+	for (slot = h >> (32 - pf->tbits), d = 0;; slot = (slot + 1) & mask,
+	     d++) {
+		t = &pf->tab[slot];
+		if (t->fk == VIGIL_PF_EMPTY || pf_dist(pf, slot) < d)
+			return NULL;
+		if (t->key == key && t->fk == fk)
+			return t;
 	}
-	/* a run that wraps around: the tail's and the head's together */
-	return max(best, size - start + lead);
+}
+
+/*
+ * Place @in, a key not in the table, from its home on: past keys as far
+ * from their homes as it is or further, taking the place of the first
+ * that is nearer and carrying that one on.  Return: the greatest
+ * distance from home of a key it placed.
+ */
+static u32 pf_place(struct vigil_pf *pf, u32 h, struct vigil_pf_key in)
+{
+	u32 mask = (1U << pf->tbits) - 1, slot, d, dt, most = 0;
+	struct vigil_pf_key *t, tmp;
+
+	for (slot = h >> (32 - pf->tbits), d = 0;; slot = (slot + 1) & mask,
+	     d++) {
+		t = &pf->tab[slot];
+		if (t->fk == VIGIL_PF_EMPTY) {
+			*t = in;
+			return max(most, d);
+		}
+		dt = pf_dist(pf, slot);
+		if (dt < d) {
+			tmp = *t;
+			*t = in;
+			in = tmp;
+			most = max(most, d);
+			d = dt;
+		}
+	}
 }
 
 /**
@@ -168,8 +210,9 @@ static u32 pf_longest_run(const struct vigil_pf *pf)
  * @ents: the keys, with their fields and rules (@fk not VIGIL_PF_EMPTY)
  * @n: their number, at most VIGIL_MAX_VALUES
  *
- * An entry equal to one already inserted is dropped.  No keys, no
- * allocation.
+ * Each distinct (key, tag) gets one slot and the list of its rules; a
+ * rule listed twice in a row for one key is listed once (the compiler
+ * gives a rule's entries together).  No keys, no allocation.
  *
  * Return: 0, -EINVAL if @n is over the cap or an entry is tagged
  * VIGIL_PF_EMPTY, or -ENOMEM.
@@ -177,8 +220,9 @@ static u32 pf_longest_run(const struct vigil_pf *pf)
 int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n)
 {
-	u32 i, h, slot, mask;
-	size_t tsz, bsz;
+	u32 i, h, slots, at, d, most = 0;
+	size_t tsz, bsz, rsz;
+	struct vigil_pf_key *t;
 
 	memset(pf, 0, sizeof(*pf));
 	if (n > VIGIL_MAX_VALUES)
@@ -187,15 +231,21 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		return 0;	/* scans of an empty index find nothing */
 	pf->tbits = pf_tbits(n);
 	pf->bbits = pf_bbits(n);
+	slots = 1U << pf->tbits;
 	tsz = (size_t)sizeof(*pf->tab) << pf->tbits;
 	bsz = (size_t)1 << (pf->bbits - 3);
-	pf->bitmap = vigil_compile_alloc(bsz + tsz);
+	rsz = ((size_t)n * sizeof(u16) + 7) & ~(size_t)7;
+	pf->bitmap = vigil_compile_alloc(bsz + tsz + rsz);
 	if (!pf->bitmap)
 		return -ENOMEM;
-	pf->size = bsz + tsz;
-	pf->tab = (struct vigil_pf_ent *)((u8 *)pf->bitmap + bsz);
-	/* bitmap and table come zeroed: every slot VIGIL_PF_EMPTY */
-	mask = (1U << pf->tbits) - 1;
+	pf->size = bsz + tsz + rsz;
+	pf->tab = (struct vigil_pf_key *)((u8 *)pf->bitmap + bsz);
+	pf->rules = (u16 *)((u8 *)pf->tab + tsz);
+	/*
+	 * Pass one, slots and counts; bitmap and table come zeroed: every
+	 * slot VIGIL_PF_EMPTY.  @first holds the last rule counted, @nm1
+	 * the count so far less one, at most PF_LIST_MAX.
+	 */
 	for (i = 0; i < n; i++) {
 		const struct vigil_pf_ent *e = &ents[i];
 
@@ -216,17 +266,46 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		h = pf_hash(e->key, e->fk);
 		pf->bitmap[h >> (38 - pf->bbits)] |=
 			1ULL << ((h >> (32 - pf->bbits)) & 63);
-		for (slot = h >> (32 - pf->tbits);
-		     pf->tab[slot].fk != VIGIL_PF_EMPTY;
-		     slot = (slot + 1) & mask) {
-			if (pf->tab[slot].key == e->key &&
-			    pf->tab[slot].fk == e->fk &&
-			    pf->tab[slot].rule == e->rule)
-				break;
+		t = pf_find(pf, h, e->key, e->fk);
+		if (!t) {
+			struct vigil_pf_key in = {
+				.key = e->key, .fk = e->fk, .first = e->rule,
+			};
+
+			d = pf_place(pf, h, in);
+			most = max(most, d);
+			pf->nkeys++;
+		} else if (t->first != e->rule && t->nm1 + 1U < PF_LIST_MAX) {
+			t->first = e->rule;
+			t->nm1++;
 		}
-		pf->tab[slot] = *e;
 	}
-	pf->probe_work = pf_longest_run(pf) + 1;
+	/* the lists, in slot order, filled again the same way */
+	for (i = 0, at = 0; i < slots; i++) {
+		t = &pf->tab[i];
+		if (t->fk == VIGIL_PF_EMPTY)
+			continue;
+		t->first = at;
+		at += t->nm1 + 1;
+		t->nm1 = PF_NONE;
+	}
+	for (i = 0; i < n; i++) {
+		const struct vigil_pf_ent *e = &ents[i];
+		u16 *list;
+
+		t = pf_find(pf, pf_hash(e->key, e->fk), e->key, e->fk);
+		list = pf->rules + t->first;
+		if (t->nm1 == PF_NONE)
+			t->nm1 = 0;
+		else if (list[t->nm1] != e->rule &&
+			 t->nm1 + 1U < PF_LIST_MAX)
+			t->nm1++;
+		else
+			continue;	/* the same rule again, or full */
+		list[t->nm1] = e->rule;
+	}
+	pf->nstamps = at;
+	pf->probe_work = most + 3;
 	return 0;
 }
 
@@ -239,6 +318,7 @@ void vigil_pf_free(struct vigil_pf *pf)
 	vigil_free(pf->bitmap);
 	pf->bitmap = NULL;
 	pf->tab = NULL;
+	pf->rules = NULL;
 }
 
 static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
@@ -248,22 +328,28 @@ static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
 }
 
 /*
- * Walk the run of slots from @h's: at most pf->probe_work slots, which
- * the caller has been charged.
+ * Walk the run of slots from @h's, at most pf->probe_work steps, which
+ * the caller has been charged.  A key found the first time this
+ * evaluation (its stamp is not @gen) brings its rules; without stamps
+ * (vigil_match_may()) its first rule, which says "some rule may match".
  */
 static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
-		     struct vigil_cands *c)
+		     struct vigil_cands *c, u64 *stamp, u64 gen)
 {
-	u32 mask = (1U << pf->tbits) - 1, slot;
-	const struct vigil_pf_ent *e;
+	const struct vigil_pf_key *t = pf_find(pf, h, key, fk);
+	u32 i;
 
-	for (slot = h >> (32 - pf->tbits);; slot = (slot + 1) & mask) {
-		e = &pf->tab[slot];
-		if (e->fk == VIGIL_PF_EMPTY)
-			return;
-		if (e->key == key && e->fk == fk)
-			vigil_cands_add(c, e->rule);
+	if (!t)
+		return;
+	if (!stamp) {
+		vigil_cands_add(c, pf->rules[t->first]);
+		return;
 	}
+	if (stamp[t->first] == gen)
+		return;
+	stamp[t->first] = gen;
+	for (i = 0; i <= t->nm1 && !c->overflow; i++)
+		vigil_cands_add(c, pf->rules[t->first + i]);
 }
 
 /* Windows of @width bytes in @n bytes. */
@@ -279,13 +365,16 @@ static inline u32 pf_windows(u32 n, u32 width)
  * @s: its text
  * @n: its length
  * @c: candidates, added to; the scan stops when it overflows
+ * @stamp: per distinct key, the generation of the evaluation that last
+ *	found it; NULL to stop at the first key found
+ * @gen: this evaluation's generation
  *
  * Time linear in @n: for each width of key the field has (@pf->narrow,
  * @pf->wide), a window read whole and folded and a bit test at each
  * position, a probe of a short cluster of the table when a bit is set.
  */
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c)
+		       struct vigil_cands *c, u64 *stamp, u64 gen)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
 	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, key, h, i;
@@ -302,8 +391,8 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			h = (key ^ salt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			pf_probe(pf, h, key, fk, c);
-			if (c->overflow)
+			pf_probe(pf, h, key, fk, c, stamp, gen);
+			if (c->overflow || (!stamp && c->n))
 				return;
 		}
 	}
@@ -316,8 +405,8 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			h = (key ^ wsalt) * PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			pf_probe(pf, h, key, wfk, c);
-			if (c->overflow)
+			pf_probe(pf, h, key, wfk, c, stamp, gen);
+			if (c->overflow || (!stamp && c->n))
 				return;
 		}
 	}
@@ -329,16 +418,18 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
  * @fk: vigil_pf_fk() of the field
  * @x: its value
  * @c: candidates, added to
+ * @stamp: as for vigil_pf_scan_str()
+ * @gen: likewise
  *
  * At most one probe: @pf->probe_work steps.
  */
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c)
+		       struct vigil_cands *c, u64 *stamp, u64 gen)
 {
 	u32 key = vigil_pf_numkey(x), h = pf_hash(key, fk);
 
 	if (pf->bitmap && pf_maybe(pf, h))
-		pf_probe(pf, h, key, fk, c);
+		pf_probe(pf, h, key, fk, c, stamp, gen);
 }
 
 u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n)

@@ -7,11 +7,12 @@
  * the literal, eight case-folded bytes (hashed to 32 bits) if it is that
  * long, else four, picked where its bytes look rarest; or 32 bits of the
  * u64.  Keys, tagged with their (event type, field) and width, go into
- * one open-addressing hash table of (key, tag, rule) entries, with a
- * bitmap of their hashes in front.  The matcher slides four- and
+ * one open-addressing hash table, each distinct (key, tag) once with the
+ * list of its rules, and a bitmap of their hashes in front.  The matcher slides four- and
  * eight-byte windows over each string field that has keys, folding as it
  * reads; most positions cost two bit tests, a set bit one probe of the
- * table.  Every
+ * table, which walks distinct keys only; a key found the first time in
+ * an evaluation brings its rules, found again nothing.  Every
  * rule whose key occurs is a candidate; the exact evaluation decides, so
  * chance hits cost time, never a wrong answer, and an anchor always finds
  * its rule.
@@ -63,28 +64,72 @@ struct vigil_pf_ent {
 };
 
 /**
+ * struct vigil_pf_key - a slot of the table: one distinct key
+ * @key: from vigil_pf_gram() or vigil_pf_numkey()
+ * @fk: as in struct vigil_pf_ent; VIGIL_PF_EMPTY in a free slot
+ * @nm1: its rules, minus one: a key keeps at most VIGIL_MATCH_MAX_HITS
+ *	+ 1, as more would overflow a candidate set all the same
+ * @first: its rules are vigil_pf.rules[@first .. @first + @nm1]; being
+ *	distinct, also the index of its stamp in an evaluation
+ */
+struct vigil_pf_key {
+	u32 key;
+	u16 fk;
+	u16 nm1;
+	u32 first;
+};
+
+/**
  * struct vigil_pf - the index, one allocation
- * @tab: 1 << @tbits entries, at most two thirds of them used
+ * @tab: 1 << @tbits slots, at most two thirds of them used, filled by
+ *	Robin Hood linear probing: a key is never further from its home
+ *	slot than the key it would pass, so a probe stops at the first
+ *	slot whose key is nearer its own home than the probe has gone
+ * @rules: the keys' rule lists, one after the other
  * @bitmap: 1 << @bbits bits: hash prefixes of the keys
  * @tbits: log2 of the table size
  * @bbits: log2 of the bitmap size in bits
+ * @nkeys: distinct keys
+ * @nstamps: the stamps a scan needs: one per entry of @rules
  * @size: bytes of the allocation
  * @narrow: bit (fk % 64) for the tag fk of each narrow key: a scan skips
  *	the narrow windows of a field whose bit is clear
  * @wide: likewise for the wide keys
- * @probe_work: steps one probe is charged: the longest run of used slots,
- *	plus the free slot that ends it
+ * @probe_work: steps one probe is charged: the slots it may walk (the
+ *	greatest distance of a key from its home, and two more: the slot
+ *	there and the one that ends the walk) and the stamp of the key found
  */
 struct vigil_pf {
-	struct vigil_pf_ent *tab;
+	struct vigil_pf_key *tab;
+	u16 *rules;
 	u64 *bitmap;
 	u32 tbits;
 	u32 bbits;
+	u32 nkeys;
+	u32 nstamps;
 	size_t size;
 	u64 narrow;
 	u64 wide;
 	u32 probe_work;
 };
+
+#define PF_MUL		0x9e3779b1U
+#define PF_SALT		0x85ebca77U
+
+/* The hash of a key in its field: the table slot and bitmap bit. */
+static inline u32 vigil_pf_hash(u32 key, u16 fk)
+{
+	return (key ^ (fk * PF_SALT)) * PF_MUL;
+}
+
+/* How far from its home slot the key in slot @slot of @pf's table is. */
+static inline u32 vigil_pf_dist(const struct vigil_pf *pf, u32 slot)
+{
+	const struct vigil_pf_key *t = &pf->tab[slot];
+	u32 home = vigil_pf_hash(t->key, t->fk) >> (32 - pf->tbits);
+
+	return (slot - home) & ((1U << pf->tbits) - 1);
+}
 
 /**
  * struct vigil_cands - candidate rules of one event, on the caller's stack
@@ -170,7 +215,9 @@ size_t vigil_pf_size(u32 n);
  * @n: its length
  *
  * Return: per width of key the field has, a step per window and a probe
- * (@pf->probe_work) per window.
+ * (@pf->probe_work) per window.  The rules the keys bring are added once
+ * per key an evaluation, at most VIGIL_MATCH_MAX_HITS + 1 in all before
+ * it overflows: the event's setup (VIGIL_WORK_EVENT) pays for those.
  */
 u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n);
 
@@ -180,8 +227,8 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n);
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c);
+		       struct vigil_cands *c, u64 *stamp, u64 gen);
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c);
+		       struct vigil_cands *c, u64 *stamp, u64 gen);
 
 #endif /* VIGIL_PREFILTER_H */

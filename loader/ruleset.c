@@ -623,9 +623,7 @@ static void vr_lists(struct vigil_ruleset *rs)
  * and skip, equal patterns sharing one index.  Each contains value's prep
  * becomes its pattern's index, each glob form learns its middle's
  * automaton and index; each automaton's scan of a full-length field is
- * added to its type's bound.  Last, the scratch the matcher stamps: per
- * CPU, a word for the event's generation, one per automaton, one per
- * pattern, and a u16 per pattern for where it was first found.
+ * added to its type's bound.
  */
 /* The end of the run of entries of one key and skip that starts at @i. */
 static u32 vr_sub_run(const struct vigil_sub_pat *sp, u32 n, u32 i)
@@ -710,7 +708,23 @@ static int vr_subs(struct vr_build *b)
 	}
 	vr_free(b, tmp, size);
 	rs->nsubs = nsubs;
-	rs->swords = 1 + nsubs + rs->npat + (rs->npat + 3) / 4;
+	return 0;
+}
+
+/*
+ * The scratch the matcher stamps, per CPU: a word for the evaluation's
+ * generation, one per automaton, one per pattern, one per prefilter key,
+ * and a u16 per pattern for where it was first found.
+ */
+static int vr_scratch(struct vr_build *b)
+{
+	struct vigil_ruleset *rs = b->rs;
+	size_t size;
+
+	rs->sc_pat = 1 + rs->nsubs;
+	rs->sc_key = rs->sc_pat + rs->npat;
+	rs->sc_end = rs->sc_key + rs->pf.nstamps;
+	rs->swords = rs->sc_end + (rs->npat + 3) / 4;
 	size = (size_t)vigil_ncpus() * rs->swords * sizeof(u64);
 	rs->scratch = vr_alloc(b, size, false);
 	if (!rs->scratch)
@@ -972,6 +986,8 @@ int vigil_ruleset_build(const u8 *p, size_t len, size_t mem_limit,
 		ret = vr_subs(b);
 	if (!ret)
 		ret = vr_index(b);
+	if (!ret)
+		ret = vr_scratch(b);
 	if (!ret) {
 		vr_lists(b->rs);
 		ret = vr_bounds(b);

@@ -103,10 +103,15 @@ struct vr_type {
  * @npat: their distinct patterns, all together
  * @sub_of: by vigil_sub_key() of a type, field and case, the index + 1
  *	of its automaton in @subs, or 0
- * @scratch: per CPU, @swords words: the generation of the event being
- *	matched, then per automaton the generation it last scanned, then
- *	per pattern the generation it was last found
- * @swords: words of @scratch per CPU, 1 + @nsubs + @npat
+ * @scratch: per CPU, @swords words: the generation of the evaluation
+ *	under way; per automaton the generation it last scanned; per
+ *	pattern the generation it was last found (from @sc_pat); per
+ *	prefilter key likewise (from @sc_key); per pattern, as u16, where
+ *	it was first found (from @sc_end)
+ * @swords: words of @scratch per CPU
+ * @sc_pat: where in a CPU's scratch the patterns' stamps start
+ * @sc_key: where the prefilter keys' stamps start
+ * @sc_end: where the patterns' first ends start
  * @pf: the prefilter
  * @types: per event type
  * @mem: bytes allocated for all of the above
@@ -128,6 +133,9 @@ struct vigil_ruleset {
 	u16 sub_of[(VIGIL_EV_MAX + 1) * VIGIL_MAX_FIELDS * 2];
 	u64 *scratch;
 	u32 swords;
+	u32 sc_pat;
+	u32 sc_key;
+	u32 sc_end;
 	struct vigil_pf pf;
 	struct vr_type types[VIGIL_EV_MAX + 1];
 	size_t mem;
@@ -141,8 +149,12 @@ struct vigil_ruleset {
  * about to do (vr_value_work()) before it does it, so that it never does
  * more than the bound, and stops at its budget.
  */
-/* Once per event and rule set: checks, candidate bookkeeping and sort. */
-#define VIGIL_WORK_EVENT	1024U
+/*
+ * Once per event and rule set: checks, and the candidates' bookkeeping
+ * (at most VIGIL_MATCH_MAX_HITS + 1 added, each checked against those
+ * before it, and sorted).
+ */
+#define VIGIL_WORK_EVENT	2048U
 /* Bytes compared in one step of eq, prefix and suffix. */
 #define VIGIL_WORK_WORD		8U
 

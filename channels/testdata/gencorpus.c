@@ -712,8 +712,8 @@ static void build_cost_over_cap(struct tu_payload *p)
  * (type, field, case) with contains values one scan of 1 + 4096 x (2 +
  * c), c the most of its patterns that can end at one byte; a glob value
  * of more than two runs of stars 1 + 3 x 4096 x ceil(len / 64); a rule at
- * most 2^20 steps; one event type's rules and scans together at most
- * 2^23.  The OK ones sit just under the
+ * most 2^19 steps; one event type's rules and scans together at most
+ * 2^21.  The OK ones sit just under the
  * budget, with patterns too short to anchor, so the prefilter cannot spare
  * the matcher any of it; the others are the same one step further.
  */
@@ -838,51 +838,39 @@ static void build_heavy_contains_memory(struct tu_payload *p)
 }
 
 /*
- * Open's path and comm, with and without case, each with the 256 nested
- * values: scans of 1 + 4096 x 258 steps, rules of 2 + 256, 4 x 1,057,027
- * steps; and 4 rules of 21 "*x*x...*" globs (below), 4 x 1,032,215: with
- * the setup, 8,357,992 steps of 8,388,608.
+ * Open's path with the 256 nested values, and without case 251 of them:
+ * scans of 1 + 4096 x 258 and 1 + 4096 x 253 steps, rules of 2 + 256 and
+ * 2 + 251, the setup 2048: 1,057,027 + 1,036,542 + 2048 = 2,095,617
+ * steps of 2,097,152.
  */
-static void build_ok_heavy_contains(struct tu_payload *p)
+static void heavy_nested_set(struct tu_payload *p, u32 last)
 {
-	u32 i;
-
-	for (i = 0; i < 4; i++)
-		heavy_rules(p, 1, VIGIL_EV_OPEN,
-			    i < 2 ? VIGIL_OPEN_path : VIGIL_OPEN_comm,
-			    VIGIL_OP_CONTAINS, i % 2 ? VIGIL_PRED_NOCASE : 0,
-			    VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 21,
-		    heavy_starx);
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS, 0,
+		    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
+		    VIGIL_PRED_NOCASE, last, heavy_nested);
 }
 
-/*
- * The nested values on all 8 (field, case) of exec's strings: 8 x
- * 1,057,027 steps, over the event budget.
- */
+static void build_ok_heavy_contains(struct tu_payload *p)
+{
+	heavy_nested_set(p, 251);
+}
+
+/* One nested value more: 2,099,714 steps, over the event budget. */
 static void build_heavy_contains_event(struct tu_payload *p)
 {
-	static const u16 f[] = {
-		VIGIL_EXEC_comm, VIGIL_EXEC_filename, VIGIL_EXEC_argv,
-		VIGIL_EXEC_pcomm,
-	};
-	u32 i;
-
-	for (i = 0; i < 8; i++)
-		heavy_rules(p, 1, VIGIL_EV_EXEC, f[i / 2], VIGIL_OP_CONTAINS,
-			    i % 2 ? VIGIL_PRED_NOCASE : 0,
-			    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_nested_set(p, 252);
 }
 
 /*
  * "*x*x...*" globs (the NFA, 4 words), 1 + 3 x 4096 x 4 = 49,153 steps
- * each: 8 open rules of 21 and one of 2, 8 x 1,032,215 + 98,308 + 1024 =
- * 8,357,052 steps.
+ * each: 4 open rules of 10 and one of 2, 4 x 491,532 + 98,308 + 2048 =
+ * 2,066,484 steps.
  */
 static void heavy_glob_set(struct tu_payload *p, u16 type, u16 field,
 			   struct vigil_strref (*pat)(struct tu_payload *, u32))
 {
-	heavy_rules(p, 8, type, field, VIGIL_OP_GLOB, 0, 21, pat);
+	heavy_rules(p, 4, type, field, VIGIL_OP_GLOB, 0, 10, pat);
 	heavy_rules(p, 1, type, field, VIGIL_OP_GLOB, 0, 2, pat);
 }
 
@@ -899,7 +887,7 @@ static void build_heavy_glob_rule(struct tu_payload *p)
 }
 
 /*
- * The same on every event type's comm: 1,530 values naming one glob of
+ * The same on every event type's comm: 378 values naming one glob of
  * 8 KiB, one compiled form for them all.
  */
 static void build_ok_heavy_same_glob(struct tu_payload *p)
@@ -912,17 +900,15 @@ static void build_ok_heavy_same_glob(struct tu_payload *p)
 
 /*
  * Nearly the same, each glob different and as large as can be (252 byte
- * classes; 165 a type, as these globs anchor and the prefilter's scans
- * take part of the budget): 1,485 compiled forms of 8 KiB, 12 MB.
+ * classes; 40 a type, as these globs anchor and the prefilter's scans
+ * take part of the budget): 360 compiled forms of 8 KiB.
  */
 static void build_ok_heavy_wide_glob(struct tu_payload *p)
 {
 	u32 t;
 
-	for (t = 1; t <= VIGIL_EV_MAX; t++) {
-		heavy_rules(p, 7, t, 5, VIGIL_OP_GLOB, 0, 21, heavy_wide_glob);
-		heavy_rules(p, 1, t, 5, VIGIL_OP_GLOB, 0, 18, heavy_wide_glob);
-	}
+	for (t = 1; t <= VIGIL_EV_MAX; t++)
+		heavy_rules(p, 4, t, 5, VIGIL_OP_GLOB, 0, 10, heavy_wide_glob);
 }
 
 /* A rule of the given nodes (kinds only; predicates on exec.uid). */

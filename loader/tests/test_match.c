@@ -1159,7 +1159,7 @@ static void check_may(const struct set *s, const struct vigil_event *ev,
 
 static void test_random_differential(void **state)
 {
-	static const u32 sizes[] = { 1, 10, 50, 300, 1000 };
+	static const u32 sizes[] = { 1, 10, 50, 300, 600 };
 	char texts[4][256];
 	struct vigil_event ev;
 	struct tu_payload b;

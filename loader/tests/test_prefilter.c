@@ -63,27 +63,41 @@ static struct vigil_pf_ent ent(const char *s, u16 fk, u16 rule)
 }
 
 /*
- * What a probe is charged (probe_work) covers the longest walk there is:
- * from any slot of the table to the first free one, found by brute force.
+ * What a probe is charged (probe_work) covers the longest walk there is,
+ * found by brute force from every home slot: to the first free slot or
+ * the first key nearer its own home than the walk has gone (Robin Hood:
+ * no key lies past that point); and the stamp of the key found.  Every
+ * key is within that walk of its home.
  */
 static void check_probe_work(const struct vigil_pf *pf)
 {
-	u32 size = 1U << pf->tbits, start, k, most = 0;
+	u32 size = 1U << pf->tbits, start, d, most = 0, slot;
 
 	for (start = 0; start < size; start++) {
-		for (k = 0; k < size; k++)
-			if (pf->tab[(start + k) % size].fk == VIGIL_PF_EMPTY)
+		for (d = 0; d < size; d++) {
+			slot = (start + d) % size;
+			if (pf->tab[slot].fk == VIGIL_PF_EMPTY ||
+			    vigil_pf_dist(pf, slot) < d)
 				break;
-		most = max(most, k + 1);
+		}
+		most = max(most, d + 1);
 	}
-	assert_int_equal(pf->probe_work, most);
+	assert_true(most + 1 <= pf->probe_work);
+	for (slot = 0; slot < size; slot++)
+		if (pf->tab[slot].fk != VIGIL_PF_EMPTY)
+			assert_true(vigil_pf_dist(pf, slot) + 2 <=
+				    pf->probe_work);
 }
+
+/* The evaluation's stamps of the keys, as the matcher's scratch holds them. */
+static u64 stamps[1024], gen;
 
 static void scan_n(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		   struct vigil_cands *c)
 {
+	assert_true(pf->nstamps <= ARRAY_SIZE(stamps));
 	memset(c, 0, sizeof(*c));
-	vigil_pf_scan_str(pf, fk, s, n, c);
+	vigil_pf_scan_str(pf, fk, s, n, c, stamps, ++gen);
 }
 
 static void scan(const struct vigil_pf *pf, u16 fk, const char *s,
@@ -201,6 +215,50 @@ static void test_random(void **state)
 	assert_true(found > 300);
 }
 
+/*
+ * A key many rules share takes one slot, so probes stay short however
+ * many share it; found again in one evaluation it brings nothing more;
+ * without stamps (vigil_match_may()) the scan stops at the first key.
+ */
+static void test_shared_key(void **state)
+{
+	struct vigil_pf_ent ents[2 * 200 + 1];
+	struct vigil_cands c;
+	struct vigil_pf pf;
+	u32 i;
+
+	for (i = 0; i < 200; i++) {
+		ents[2 * i] = ent("stress", 17, i);
+		ents[2 * i + 1] = ent("stress", 17, i);	/* a repeat */
+	}
+	ents[400] = ent("other", 17, 7);
+	assert_int_equal(vigil_pf_build(&pf, ents, ARRAY_SIZE(ents)), 0);
+	check_probe_work(&pf);
+	assert_int_equal(pf.nkeys, 2);
+	assert_true(pf.probe_work <= 4);
+	/* 200 rules: the candidate set overflows at once */
+	scan(&pf, 17, "a stress test", &c);
+	assert_true(c.overflow);
+	vigil_pf_free(&pf);
+
+	for (i = 0; i < 10; i++)
+		ents[i] = ent("stress", 17, i);
+	ents[10] = ent("other", 17, 10);
+	assert_int_equal(vigil_pf_build(&pf, ents, 11), 0);
+	/* found three times, its ten rules come once */
+	scan(&pf, 17, "stress stress other stress", &c);
+	assert_false(c.overflow);
+	assert_int_equal(c.n, 11);
+	for (i = 0; i <= 10; i++)
+		assert_true(has(&c, i));
+	/* no stamps: the first key found, one of its rules, and stop */
+	memset(&c, 0, sizeof(c));
+	vigil_pf_scan_str(&pf, 17, (const u8 *)"other stress", 12, &c, NULL, 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 10);
+	vigil_pf_free(&pf);
+}
+
 /* u64 keys; a full candidate set says so. */
 static void test_num_overflow(void **state)
 {
@@ -217,12 +275,13 @@ static void test_num_overflow(void **state)
 	assert_int_equal(vigil_pf_build(&pf, ents, ARRAY_SIZE(ents)), 0);
 	check_probe_work(&pf);
 	memset(&c, 0, sizeof(c));
-	vigil_pf_scan_num(&pf, 20, 444, &c);
+	gen++;
+	vigil_pf_scan_num(&pf, 20, 444, &c, stamps, gen);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.ids[0], 1);
-	vigil_pf_scan_num(&pf, 21, 443, &c);
+	vigil_pf_scan_num(&pf, 21, 443, &c, stamps, gen);
 	assert_int_equal(c.n, 1);
-	vigil_pf_scan_num(&pf, 20, 22, &c);
+	vigil_pf_scan_num(&pf, 20, 22, &c, stamps, gen);
 	assert_true(c.overflow);
 	assert_int_equal(c.n, VIGIL_MATCH_MAX_HITS);
 	vigil_pf_free(&pf);
@@ -265,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_gram),
 		cmocka_unit_test(test_classic),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_shared_key),
 		cmocka_unit_test(test_num_overflow),
 		cmocka_unit_test(test_build_fail),
 	};
