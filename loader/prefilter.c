@@ -168,10 +168,12 @@ static struct vigil_pf_key *pf_find(const struct vigil_pf *pf, u32 h,
 	for (slot = h >> (32 - pf->tbits), d = 0;; slot = (slot + 1) & mask,
 	     d++) {
 		t = &pf->tab[slot];
-		if (t->fk == VIGIL_PF_EMPTY || pf_dist(pf, slot) < d)
+		if (t->fk == VIGIL_PF_EMPTY)
 			return NULL;
 		if (t->key == key && t->fk == fk)
 			return t;
+		if (pf_dist(pf, slot) < d)
+			return NULL;
 	}
 }
 
