@@ -340,10 +340,10 @@ void vigil_sub_scan(const struct vigil_sub *g,
 		}
 		for (o = st[q].out; o; o = st[st[o].fail].out) {
 			p = st[o].pat;
-			if (stamp[p] != gen) {
-				stamp[p] = gen;
-				end[p] = i + 1;
-			}
+			if (stamp[p] == gen)
+				break;	/* found before, and its suffixes */
+			stamp[p] = gen;
+			end[p] = i + 1;
 		}
 	}
 }

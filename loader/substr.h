@@ -18,9 +18,12 @@
  * A scan reads each byte of the field once; it follows at most as many
  * failure links in all as bytes it read, so it makes at most 2n child
  * lookups on n bytes; after each byte it walks the output chain of its
- * state, at most @chain patterns, and stamps each pattern it finds for
- * the first time with the event's generation and where it ends.
- * vigil_sub_work() charges exactly that, whatever the field holds.
+ * state, stamping each pattern it finds with the event's generation and
+ * where it ends, and stops at the first pattern already stamped: that
+ * one was found before, and with it every pattern further down its
+ * chain (its suffixes).  So the walks visit at most @chain patterns a
+ * byte, and in all at most one a byte more than the automaton has.
+ * vigil_sub_work() charges that, whatever the field holds.
  */
 #ifndef VIGIL_SUBSTR_H
 #define VIGIL_SUBSTR_H
@@ -114,17 +117,26 @@ static inline u32 vigil_sub_key(u32 type, u32 field, bool nocase)
 	return (type * VIGIL_MAX_FIELDS + field) << 1 | nocase;
 }
 
+/*
+ * Steps of visiting one pattern on an output chain: two dependent reads
+ * of states and a stamp, measured at about three times a child lookup.
+ */
+#define VIGIL_WORK_OUT		3U
+
 /**
  * vigil_sub_work() - steps of scanning @n bytes with automaton @g
  * @g: the automaton
  * @n: the field's length
  *
- * Return: 1, and per byte from @g->skip on two child lookups and
- * @g->chain outputs.
+ * Return: with m the bytes from @g->skip on: 1, two child lookups a byte,
+ * and VIGIL_WORK_OUT a pattern visited, at most min(m x @g->chain, m +
+ * @g->npat) of them.
  */
 static inline u64 vigil_sub_work(const struct vigil_sub *g, u32 n)
 {
-	return 1 + (u64)(n > g->skip ? n - g->skip : 0) * (2 + g->chain);
+	u64 m = n > g->skip ? n - g->skip : 0;
+
+	return 1 + 2 * m + VIGIL_WORK_OUT * min(m * g->chain, m + g->npat);
 }
 
 /* u32 words of scratch vigil_sub_build() needs for @nodes states */

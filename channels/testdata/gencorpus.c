@@ -838,28 +838,37 @@ static void build_heavy_contains_memory(struct tu_payload *p)
 }
 
 /*
- * Open's path with the 256 nested values, and without case 251 of them:
- * scans of 1 + 4096 x 258 and 1 + 4096 x 253 steps, rules of 2 + 256 and
- * 2 + 251, the setup 2048: 1,057,027 + 1,036,542 + 2048 = 2,095,617
- * steps of 2,097,152.
+ * Open's path and comm, with and without case, each with the 256 nested
+ * values: scans of 1 + 2 x 4096 + 3 x (4096 + 256) = 21,249 steps (each
+ * walk stops at a pattern found before), rules of 2 + 256; and 4 rules
+ * of 10 "*x*x...*" globs (below): 4 x 21,507 + 4 x 491,532 + 2048 =
+ * 2,054,204 steps of 2,097,152.
  */
-static void heavy_nested_set(struct tu_payload *p, u32 last)
+static void heavy_nested_set(struct tu_payload *p, u32 globs)
 {
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS, 0,
-		    VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_CONTAINS,
-		    VIGIL_PRED_NOCASE, last, heavy_nested);
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		heavy_rules(p, 1, VIGIL_EV_OPEN,
+			    i < 2 ? VIGIL_OPEN_path : VIGIL_OPEN_comm,
+			    VIGIL_OP_CONTAINS, i % 2 ? VIGIL_PRED_NOCASE : 0,
+			    VIGIL_MAX_PATTERN_LEN, heavy_nested);
+	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 10,
+		    heavy_starx);
+	if (globs)
+		heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path,
+			    VIGIL_OP_GLOB, 0, globs, heavy_starx);
 }
 
 static void build_ok_heavy_contains(struct tu_payload *p)
 {
-	heavy_nested_set(p, 251);
+	heavy_nested_set(p, 0);
 }
 
-/* One nested value more: 2,099,714 steps, over the event budget. */
+/* With one more glob: 2,103,359 steps, over the event budget. */
 static void build_heavy_contains_event(struct tu_payload *p)
 {
-	heavy_nested_set(p, 252);
+	heavy_nested_set(p, 1);
 }
 
 /*
