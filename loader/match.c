@@ -32,8 +32,7 @@
  * @rs: the rule set
  * @ev: the event
  * @w: the budget
- * @sc: this CPU's scratch of @rs (ruleset.h), or NULL if it has no
- *	automata
+ * @sc: this CPU's scratch of @rs (ruleset.h)
  * @gen: the evaluation's generation, in @sc[0]
  */
 struct vr_run {
@@ -123,7 +122,7 @@ static u32 vr_sub_find(struct vr_run *run, u32 sub, u32 pat, const u8 *s,
 	u16 *end = (u16 *)(run->sc + rs->sc_end);
 	const struct vigil_sub *g;
 
-	if (!run->sc || sub >= rs->nsubs || pat >= rs->npat)
+	if (sub >= rs->nsubs || pat >= rs->npat)
 		return 0;
 	if (run->sc[1 + sub] != run->gen) {
 		g = &rs->subs[sub];

@@ -48,11 +48,6 @@ static const u8 pf_common[256] = {
 	['M'] = 1, ['P'] = 1, ['D'] = 1, ['H'] = 1,
 };
 
-static inline u32 pf_hash(u32 key, u16 fk)
-{
-	return vigil_pf_hash(key, fk);
-}
-
 static inline u64 pf_fold8(u64 g)
 {
 	return vigil_fold8(g);
@@ -149,11 +144,6 @@ size_t vigil_pf_size(u32 n)
 	       (((size_t)n * sizeof(u16) + 7) & ~(size_t)7);
 }
 
-static inline u32 pf_dist(const struct vigil_pf *pf, u32 slot)
-{
-	return vigil_pf_dist(pf, slot);
-}
-
 /*
  * The slot of (@key, @fk), @h its hash, or NULL: the walk from its home
  * ends at a free slot or at a key nearer its own home than the walk has
@@ -172,7 +162,7 @@ static struct vigil_pf_key *pf_find(const struct vigil_pf *pf, u32 h,
 			return NULL;
 		if (t->key == key && t->fk == fk)
 			return t;
-		if (pf_dist(pf, slot) < d)
+		if (vigil_pf_dist(pf, slot) < d)
 			return NULL;
 	}
 }
@@ -195,7 +185,7 @@ static u32 pf_place(struct vigil_pf *pf, u32 h, struct vigil_pf_key in)
 			*t = in;
 			return max(most, d);
 		}
-		dt = pf_dist(pf, slot);
+		dt = vigil_pf_dist(pf, slot);
 		if (dt < d) {
 			tmp = *t;
 			*t = in;
@@ -257,7 +247,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		}
 		/* the table is large: ask early for a slot needed soon */
 		if (i + PF_AHEAD < n) {
-			h = pf_hash(ents[i + PF_AHEAD].key,
+			h = vigil_pf_hash(ents[i + PF_AHEAD].key,
 				    ents[i + PF_AHEAD].fk);
 			__builtin_prefetch(&pf->tab[h >> (32 - pf->tbits)], 1);
 		}
@@ -265,7 +255,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 			pf->wide |= 1ULL << (e->fk & 63);
 		else
 			pf->narrow |= 1ULL << (e->fk & 63);
-		h = pf_hash(e->key, e->fk);
+		h = vigil_pf_hash(e->key, e->fk);
 		pf->bitmap[h >> (38 - pf->bbits)] |=
 			1ULL << ((h >> (32 - pf->bbits)) & 63);
 		t = pf_find(pf, h, e->key, e->fk);
@@ -295,7 +285,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		const struct vigil_pf_ent *e = &ents[i];
 		u16 *list;
 
-		t = pf_find(pf, pf_hash(e->key, e->fk), e->key, e->fk);
+		t = pf_find(pf, vigil_pf_hash(e->key, e->fk), e->key, e->fk);
 		list = pf->rules + t->first;
 		if (t->nm1 == PF_NONE)
 			t->nm1 = 0;
@@ -379,7 +369,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		       struct vigil_cands *c, u64 *stamp, u64 gen)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
-	u32 salt = fk * PF_SALT, wsalt = wfk * PF_SALT, key, h, i;
+	u32 salt = fk * VIGIL_PF_SALT, wsalt = wfk * VIGIL_PF_SALT, key, h, i;
 	const u64 *bm = pf->bitmap;
 	u32 sh = 32 - pf->bbits;
 
@@ -390,7 +380,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		for (i = VIGIL_GRAM_LEN; i <= n; i++) {
 			key = (u32)pf_fold8(get_unaligned_le32(s + i -
 							       VIGIL_GRAM_LEN));
-			h = (key ^ salt) * PF_MUL;
+			h = (key ^ salt) * VIGIL_PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
 			pf_probe(pf, h, key, fk, c, stamp, gen);
@@ -404,7 +394,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 
 			key = pf_key8(pf_fold8(get_unaligned_le32(w) |
 					       (u64)get_unaligned_le32(w + 4) << 32));
-			h = (key ^ wsalt) * PF_MUL;
+			h = (key ^ wsalt) * VIGIL_PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
 			pf_probe(pf, h, key, wfk, c, stamp, gen);
@@ -428,7 +418,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
 		       struct vigil_cands *c, u64 *stamp, u64 gen)
 {
-	u32 key = vigil_pf_numkey(x), h = pf_hash(key, fk);
+	u32 key = vigil_pf_numkey(x), h = vigil_pf_hash(key, fk);
 
 	if (pf->bitmap && pf_maybe(pf, h))
 		pf_probe(pf, h, key, fk, c, stamp, gen);

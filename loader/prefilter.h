@@ -113,13 +113,13 @@ struct vigil_pf {
 	u32 probe_work;
 };
 
-#define PF_MUL		0x9e3779b1U
-#define PF_SALT		0x85ebca77U
+#define VIGIL_PF_MUL		0x9e3779b1U
+#define VIGIL_PF_SALT		0x85ebca77U
 
 /* The hash of a key in its field: the table slot and bitmap bit. */
 static inline u32 vigil_pf_hash(u32 key, u16 fk)
 {
-	return (key ^ (fk * PF_SALT)) * PF_MUL;
+	return (key ^ (fk * VIGIL_PF_SALT)) * VIGIL_PF_MUL;
 }
 
 /* How far from its home slot the key in slot @slot of @pf's table is. */

@@ -656,7 +656,9 @@ static int vr_subs(struct vr_build *b)
 	vr_free(b, sorting, size);
 	for (i = 0; i < b->nsubpats; i = j) {
 		j = vr_sub_run(sp, b->nsubpats, i);
+		/* the run's first entry keeps its count until the build */
 		nodes = vigil_sub_count(sp + i, j - i);
+		sp[i].id = nodes;
 		maxnodes = max(maxnodes, nodes);
 		total += nodes;
 		nsubs++;
@@ -683,7 +685,7 @@ static int vr_subs(struct vr_build *b)
 		g = &rs->subs[k];
 		g->root = total;
 		g->pat_first = rs->npat;
-		vigil_sub_build(g, rs->states, sp + i, j - i, tmp);
+		vigil_sub_build(g, rs->states, sp + i, j - i, sp[i].id, tmp);
 		total += g->nstates;
 		rs->npat += g->npat;
 		if (!g->skip)

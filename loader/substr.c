@@ -195,14 +195,14 @@ static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
  * @pats: the entries, sorted by vigil_sub_cmp(); each gets its pattern's
  *	index in @id
  * @n: how many, at least one
- * @tmp: VIGIL_SUB_TMP_WORDS(vigil_sub_count()) words of scratch
+ * @nodes: vigil_sub_count() of them
+ * @tmp: VIGIL_SUB_TMP_WORDS(@nodes) words of scratch
  */
 void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
-		     struct vigil_sub_pat *pats, u32 n, u32 *tmp)
+		     struct vigil_sub_pat *pats, u32 n, u32 nodes, u32 *tmp)
 {
 	const u32 none = U32_MAX, root = g->root;
 	bool nocase = pats[0].key & 1;
-	u32 nodes = vigil_sub_count(pats, n);
 	u32 *par = tmp, *lab = par + nodes, *pat = lab + nodes;
 	u32 *bfs = pat + nodes, *pbfs = bfs + nodes;
 	u32 *path = pbfs + nodes, *at = path + VIGIL_MAX_PATTERN_LEN + 2;

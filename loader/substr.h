@@ -94,7 +94,8 @@ struct vigil_sub {
  * @p: the pattern
  * @vi: the value's index, or VIGIL_SUB_GLOB and the offset of a glob's
  *	compiled form
- * @id: out: the index of its pattern (equal patterns share one)
+ * @id: out: the index of its pattern (equal patterns share one); the
+ *	compiler keeps a run's state count in its first entry's until then
  * @head: its first eight bytes (folded for nocase), first byte highest,
  *	zeros past its end: vigil_sub_head()
  */
@@ -149,7 +150,7 @@ void vigil_sub_sort(struct vigil_sub_pat *sp, u32 n,
 		    struct vigil_sub_pat *tmp);
 u32 vigil_sub_count(const struct vigil_sub_pat *pats, u32 n);
 void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
-		     struct vigil_sub_pat *pats, u32 n, u32 *tmp);
+		     struct vigil_sub_pat *pats, u32 n, u32 nodes, u32 *tmp);
 void vigil_sub_scan(const struct vigil_sub *g,
 		    const struct vigil_sub_state *st, const u8 *s, u32 n,
 		    u64 *stamp, u16 *end, u64 gen);

@@ -91,7 +91,7 @@ static void set_build_skip(struct set *t, const u8 *const *p,
 	tmp = calloc(VIGIL_SUB_TMP_WORDS(nodes), sizeof(u32));
 	t->g.root = base;
 	t->g.pat_first = 7;
-	vigil_sub_build(&t->g, t->st, t->sp, n, tmp);
+	vigil_sub_build(&t->g, t->st, t->sp, n, nodes, tmp);
 	free(tmp);
 	assert_int_equal(t->g.nstates, nodes);
 	assert_int_equal(t->g.type, 2);
