@@ -45,6 +45,8 @@ static inline u32 get_unaligned_le32(const void *p)
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 #define U32_MAX			UINT32_MAX
+#define U64_MAX			UINT64_MAX
+#define hweight32(x)		((unsigned int)__builtin_popcount(x))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(c)		static_assert(!(c), #c)
 #ifndef min

@@ -374,42 +374,58 @@ static void vr_end(struct vr_run *run)
 	vigil_cpu_put();
 }
 
+/*
+ * What the prefilter's scans of @ev's keyed fields cost at most (a probe
+ * every window), or U64_MAX if that is more than @ty allows: then every
+ * rule is evaluated instead.
+ */
+static u64 vr_scan_work(const struct vigil_ruleset *rs,
+			const struct vr_type *ty, const struct vigil_event *ev)
+{
+	u64 scan = hweight32(ty->nummask) * (u64)rs->pf.probe_work;
+	u32 f, n, mask;
+	const u8 *s;
+
+	for (mask = ty->strmask; mask; mask &= mask - 1) {
+		f = __builtin_ctz(mask);
+		if (vr_field_str(ev, f, &s, &n))
+			scan += vigil_pf_scan_work(&rs->pf,
+						   vigil_pf_fk(ev->type, f), n);
+	}
+	return scan <= ty->scan_max ? scan : U64_MAX;
+}
+
 /* vigil_match_work(), once the event is checked and charged. */
 static int vr_match(struct vr_run *run, const struct vr_type *ty,
 		    vigil_match_fn fn, void *ctx)
 {
 	const struct vigil_ruleset *rs = run->rs;
 	const struct vigil_event *ev = run->ev;
-	struct vigil_work *work = run->w;
 	struct vigil_cands c;
 	u32 f, n, mask;
 	const u8 *s;
+	u64 scan;
 
 	if (ty->na == ty->n)
 		return vr_run_all(run, ty, fn, ctx);
-	c.n = 0;
-	c.overflow = false;
-	c.bloom = 0;
-	/* each scan is charged its worst case first: a probe every window */
+	scan = vr_scan_work(rs, ty, ev);
+	if (scan == U64_MAX)
+		return vr_run_all(run, ty, fn, ctx);
+	if (!vr_charge(run->w, scan))
+		return 0;
+	vigil_cands_init(&c, run->sc + rs->sc_key, run->sc + rs->sc_rule,
+			 run->gen);
 	for (mask = ty->strmask; mask && !c.overflow; mask &= mask - 1) {
 		f = __builtin_ctz(mask);
-		if (!vr_field_str(ev, f, &s, &n))
-			continue;
-		if (!vr_charge(work, vigil_pf_scan_work(&rs->pf,
-						vigil_pf_fk(ev->type, f), n)))
-			return 0;
-		vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f), s, n, &c,
-				  run->sc + rs->sc_key, run->gen);
+		if (vr_field_str(ev, f, &s, &n))
+			vigil_pf_scan_str(&rs->pf, vigil_pf_fk(ev->type, f),
+					  s, n, &c);
 	}
 	for (mask = ty->nummask; mask && !c.overflow; mask &= mask - 1) {
 		f = __builtin_ctz(mask);
-		if (f >= ev->nfields)
-			continue;
-		if (!vr_charge(work, rs->pf.probe_work))
-			return 0;
-		vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
-				  ev->v[f].num, &c, run->sc + rs->sc_key,
-				  run->gen);
+		if (f < ev->nfields)
+			vigil_pf_scan_num(&rs->pf, vigil_pf_fk(ev->type, f),
+					  ev->v[f].num, &c);
 	}
 	if (c.overflow)
 		return vr_run_all(run, ty, fn, ctx);
@@ -485,11 +501,12 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 		return false;
 	if (ty->na || ty->nummask || ty->strmask != 1U << field)
 		return true;
-	c.n = 0;
-	c.overflow = false;
-	c.bloom = 0;
-	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s,
-			  min(n, VIGIL_MAX_FIELD_LEN), &c, NULL, 0);
+	n = min(n, VIGIL_MAX_FIELD_LEN);
+	if (vigil_pf_scan_work(&rs->pf, vigil_pf_fk(type, field), n) >
+	    ty->scan_max)
+		return true;	/* evaluating every rule costs less */
+	vigil_cands_init(&c, NULL, NULL, 0);
+	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s, n, &c);
 	return c.n || c.overflow;
 }
 

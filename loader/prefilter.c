@@ -322,24 +322,26 @@ static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
 /*
  * Walk the run of slots from @h's, at most pf->probe_work steps, which
  * the caller has been charged.  A key found the first time this
- * evaluation (its stamp is not @gen) brings its rules; without stamps
- * (vigil_match_may()) its first rule, which says "some rule may match".
+ * evaluation (its stamp is not the set's generation) brings its rules;
+ * without stamps (vigil_match_may()) its first rule, which says "some
+ * rule may match".
  */
 static void pf_probe(const struct vigil_pf *pf, u32 h, u32 key, u16 fk,
-		     struct vigil_cands *c, u64 *stamp, u64 gen)
+		     struct vigil_cands *c)
 {
 	const struct vigil_pf_key *t = pf_find(pf, h, key, fk);
 	u32 i;
 
 	if (!t)
 		return;
-	if (!stamp) {
-		vigil_cands_add(c, pf->rules[t->first]);
+	if (!c->key_seen) {
+		c->ids[0] = pf->rules[t->first];
+		c->n = 1;
 		return;
 	}
-	if (stamp[t->first] == gen)
+	if (c->key_seen[t->first] == c->gen)
 		return;
-	stamp[t->first] = gen;
+	c->key_seen[t->first] = c->gen;
 	for (i = 0; i <= t->nm1 && !c->overflow; i++)
 		vigil_cands_add(c, pf->rules[t->first + i]);
 }
@@ -356,17 +358,15 @@ static inline u32 pf_windows(u32 n, u32 width)
  * @fk: vigil_pf_fk() of the field
  * @s: its text
  * @n: its length
- * @c: candidates, added to; the scan stops when it overflows
- * @stamp: per distinct key, the generation of the evaluation that last
- *	found it; NULL to stop at the first key found
- * @gen: this evaluation's generation
+ * @c: candidates, added to; the scan stops when it overflows, or at the
+ *	first key found if @c has no stamps
  *
  * Time linear in @n: for each width of key the field has (@pf->narrow,
  * @pf->wide), a window read whole and folded and a bit test at each
  * position, a probe of a short cluster of the table when a bit is set.
  */
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c, u64 *stamp, u64 gen)
+		       struct vigil_cands *c)
 {
 	u16 wfk = fk | VIGIL_PF_WIDE;
 	u32 salt = fk * VIGIL_PF_SALT, wsalt = wfk * VIGIL_PF_SALT, key, h, i;
@@ -383,8 +383,8 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			h = (key ^ salt) * VIGIL_PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			pf_probe(pf, h, key, fk, c, stamp, gen);
-			if (c->overflow || (!stamp && c->n))
+			pf_probe(pf, h, key, fk, c);
+			if (c->overflow || (!c->key_seen && c->n))
 				return;
 		}
 	}
@@ -397,8 +397,8 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			h = (key ^ wsalt) * VIGIL_PF_MUL;
 			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
 				continue;
-			pf_probe(pf, h, key, wfk, c, stamp, gen);
-			if (c->overflow || (!stamp && c->n))
+			pf_probe(pf, h, key, wfk, c);
+			if (c->overflow || (!c->key_seen && c->n))
 				return;
 		}
 	}
@@ -410,18 +410,16 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
  * @fk: vigil_pf_fk() of the field
  * @x: its value
  * @c: candidates, added to
- * @stamp: as for vigil_pf_scan_str()
- * @gen: likewise
  *
  * At most one probe: @pf->probe_work steps.
  */
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c, u64 *stamp, u64 gen)
+		       struct vigil_cands *c)
 {
 	u32 key = vigil_pf_numkey(x), h = vigil_pf_hash(key, fk);
 
 	if (pf->bitmap && pf_maybe(pf, h))
-		pf_probe(pf, h, key, fk, c, stamp, gen);
+		pf_probe(pf, h, key, fk, c);
 }
 
 u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n)

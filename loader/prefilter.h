@@ -131,41 +131,75 @@ static inline u32 vigil_pf_dist(const struct vigil_pf *pf, u32 slot)
 	return (slot - home) & ((1U << pf->tbits) - 1);
 }
 
+/*
+ * Rules the keys found in one evaluation may bring, repeats included,
+ * before the candidate set gives up (overflows): this bounds the set's
+ * bookkeeping, a stamp test each, whatever the field holds.
+ */
+#define VIGIL_PF_MAX_TRIES	(4 * VIGIL_MATCH_MAX_HITS)
+
 /**
  * struct vigil_cands - candidate rules of one event, on the caller's stack
  * @ids: the rule indexes, in the order found
  * @n: how many
- * @overflow: a rule did not fit; the set is incomplete
- * @bloom: bit (id % 64) for each recorded id: skips most lookups
+ * @tries: rules brought so far, repeats included
+ * @overflow: a rule did not fit, or the keys brought more than
+ *	VIGIL_PF_MAX_TRIES; the set is incomplete
+ * @key_seen: per distinct key, the generation of the evaluation that last
+ *	found it (the matcher's scratch); NULL to stop at the first key found
+ * @rule_seen: per rule, the generation that last added it; unused without
+ *	@key_seen
+ * @gen: this evaluation's generation
  */
 struct vigil_cands {
 	u32 ids[VIGIL_MATCH_MAX_HITS];
 	u32 n;
+	u32 tries;
 	bool overflow;
-	u64 bloom;
+	u64 *key_seen;
+	u64 *rule_seen;
+	u64 gen;
 };
 
 /**
- * vigil_cands_add() - record a rule once
+ * vigil_cands_init() - an empty candidate set
  * @c: the set
+ * @key_seen: see struct vigil_cands
+ * @rule_seen: likewise
+ * @gen: likewise
+ */
+static inline void vigil_cands_init(struct vigil_cands *c, u64 *key_seen,
+				    u64 *rule_seen, u64 gen)
+{
+	c->n = 0;
+	c->tries = 0;
+	c->overflow = false;
+	c->key_seen = key_seen;
+	c->rule_seen = rule_seen;
+	c->gen = gen;
+}
+
+/**
+ * vigil_cands_add() - record a rule once
+ * @c: the set, with stamps
  * @id: the rule index
+ *
+ * One stamp test; overflows the set past VIGIL_MATCH_MAX_HITS rules or
+ * VIGIL_PF_MAX_TRIES calls.
  */
 static inline void vigil_cands_add(struct vigil_cands *c, u32 id)
 {
-	u64 bit = 1ULL << (id & 63);
-	u32 i;
-
-	if (c->bloom & bit) {
-		for (i = 0; i < c->n; i++) {
-			if (c->ids[i] == id)
-				return;
-		}
+	if (++c->tries > VIGIL_PF_MAX_TRIES) {
+		c->overflow = true;
+		return;
 	}
+	if (c->rule_seen[id] == c->gen)
+		return;
 	if (c->n >= VIGIL_MATCH_MAX_HITS) {
 		c->overflow = true;
 		return;
 	}
-	c->bloom |= bit;
+	c->rule_seen[id] = c->gen;
 	c->ids[c->n++] = id;
 }
 
@@ -215,9 +249,9 @@ size_t vigil_pf_size(u32 n);
  * @n: its length
  *
  * Return: per width of key the field has, a step per window and a probe
- * (@pf->probe_work) per window.  The rules the keys bring are added once
- * per key an evaluation, at most VIGIL_MATCH_MAX_HITS + 1 in all before
- * it overflows: the event's setup (VIGIL_WORK_EVENT) pays for those.
+ * (@pf->probe_work) per window.  The rules the keys bring, a stamp test
+ * each and at most VIGIL_PF_MAX_TRIES an evaluation, are paid for by the
+ * event's setup (VIGIL_WORK_EVENT).
  */
 u64 vigil_pf_scan_work(const struct vigil_pf *pf, u16 fk, u32 n);
 
@@ -227,8 +261,8 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		   u32 n);
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
-		       struct vigil_cands *c, u64 *stamp, u64 gen);
+		       struct vigil_cands *c);
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
-		       struct vigil_cands *c, u64 *stamp, u64 gen);
+		       struct vigil_cands *c);
 
 #endif /* VIGIL_PREFILTER_H */

@@ -22,6 +22,8 @@
 #include "errmsg.h"
 #include "ruleset.h"
 
+bool vigil_pf_always;
+
 /*
  * Anchor weights: lower is more selective.  A literal of L bytes weighs
  * 64 / L (L capped at 16); a u64 value weighs like a literal of a byte and
@@ -716,7 +718,7 @@ static int vr_subs(struct vr_build *b)
 /*
  * The scratch the matcher stamps, per CPU: a word for the evaluation's
  * generation, one per automaton, one per pattern, one per prefilter key,
- * and a u16 per pattern for where it was first found.
+ * one per rule, and a u16 per pattern for where it was first found.
  */
 static int vr_scratch(struct vr_build *b)
 {
@@ -725,7 +727,8 @@ static int vr_scratch(struct vr_build *b)
 
 	rs->sc_pat = 1 + rs->nsubs;
 	rs->sc_key = rs->sc_pat + rs->npat;
-	rs->sc_end = rs->sc_key + rs->pf.nstamps;
+	rs->sc_rule = rs->sc_key + rs->pf.nstamps;
+	rs->sc_end = rs->sc_rule + rs->nrules;
 	rs->swords = rs->sc_end + (rs->npat + 3) / 4;
 	size = (size_t)vigil_ncpus() * rs->swords * sizeof(u64);
 	rs->scratch = vr_alloc(b, size, false);
@@ -737,11 +740,13 @@ static int vr_scratch(struct vr_build *b)
 
 /*
  * Each event type's bound: the setup, its rules, the prefilter's scans
- * of its keyed fields at full length, and one scan per automaton (the
- * automata's part, vr_subs()).  The prefilter's scans count twice when
- * vigil_match_may() would scan as well: the type's keys are all of one
- * string field and every rule has anchors.  Over the budget, the channel
- * is refused, naming the type's costliest rule.
+ * of its keyed fields, and one scan per automaton (the automata's part,
+ * vr_subs()).  The prefilter scans an event only when that costs at most
+ * @scan_max, else every rule is evaluated: its part is the lesser of
+ * that and its scans at full length, and as much again when
+ * vigil_match_may() would scan as well (the type's keys are all of one
+ * string field and every rule has anchors).  Over the budget, the
+ * channel is refused, naming the type's costliest rule.
  */
 static int vr_bounds(struct vr_build *b)
 {
@@ -754,6 +759,7 @@ static int vr_bounds(struct vr_build *b)
 
 		if (!ty->n)
 			continue;
+		ty->scan_max = vigil_pf_always ? U64_MAX : ty->rules_work;
 		scan = 0;
 		for (f = 0; f < VIGIL_MAX_FIELDS; f++) {
 			if (ty->strmask & (1U << f))
@@ -763,6 +769,7 @@ static int vr_bounds(struct vr_build *b)
 			if (ty->nummask & (1U << f))
 				scan += rs->pf.probe_work;
 		}
+		scan = min(scan, ty->scan_max);
 		if (!ty->na && !ty->nummask && ty->strmask &&
 		    !(ty->strmask & (ty->strmask - 1)))
 			scan *= 2;

@@ -64,6 +64,9 @@ struct vr_rule {
  * @na: how many
  * @strmask: bit f: string field f has prefilter keys
  * @nummask: bit f: u64 field f has prefilter keys
+ * @scan_max: the most the prefilter's scans of one event may be charged:
+ *	an event whose keyed fields would cost more to scan has every rule
+ *	evaluated instead (@rules_work, unless a test asked for more)
  * @costliest: index of its rule with the highest bound
  * @work: the proven bound of one event of this type (vigil_ruleset_work())
  * @rules_work: the part of @work its rules take
@@ -77,6 +80,7 @@ struct vr_type {
 	u32 na;
 	u32 strmask;
 	u32 nummask;
+	u64 scan_max;
 	u32 costliest;
 	u64 work;
 	u64 rules_work;
@@ -106,11 +110,13 @@ struct vr_type {
  * @scratch: per CPU, @swords words: the generation of the evaluation
  *	under way; per automaton the generation it last scanned; per
  *	pattern the generation it was last found (from @sc_pat); per
- *	prefilter key likewise (from @sc_key); per pattern, as u16, where
- *	it was first found (from @sc_end)
+ *	prefilter key likewise (from @sc_key); per rule the generation
+ *	that made it a candidate (from @sc_rule); per pattern, as u16,
+ *	where it was first found (from @sc_end)
  * @swords: words of @scratch per CPU
  * @sc_pat: where in a CPU's scratch the patterns' stamps start
  * @sc_key: where the prefilter keys' stamps start
+ * @sc_rule: where the rules' stamps start
  * @sc_end: where the patterns' first ends start
  * @pf: the prefilter
  * @types: per event type
@@ -135,6 +141,7 @@ struct vigil_ruleset {
 	u32 swords;
 	u32 sc_pat;
 	u32 sc_key;
+	u32 sc_rule;
 	u32 sc_end;
 	struct vigil_pf pf;
 	struct vr_type types[VIGIL_EV_MAX + 1];
@@ -151,17 +158,33 @@ struct vigil_ruleset {
  */
 /*
  * Once per event and rule set: checks, and the candidates' bookkeeping
- * (at most VIGIL_MATCH_MAX_HITS + 1 added, each checked against those
- * before it, and sorted).
+ * (at most VIGIL_PF_MAX_TRIES rules brought, a stamp test each, and at
+ * most VIGIL_MATCH_MAX_HITS sorted and merged with the rules without
+ * anchors).
  */
 #define VIGIL_WORK_EVENT	2048U
+/*
+ * The prefilter is worth its scans only while they cost less than
+ * evaluating every rule would: an event whose keyed fields are long
+ * enough to cost more has every rule evaluated instead.  A test sets
+ * vigil_pf_always before compiling to have every event scanned.
+ */
+extern bool vigil_pf_always;
+
 /* Bytes compared in one step of eq, prefix and suffix. */
 #define VIGIL_WORK_WORD		8U
 
-/* Steps of a rule itself, before its values: one, and one per node. */
+/*
+ * Steps of a rule itself, before its values: its setup, and each node's
+ * dispatch (measured: a rule of one predicate takes about as long as
+ * fifteen probe-free windows of a scan).
+ */
+#define VIGIL_WORK_RULE		8U
+#define VIGIL_WORK_NODE		4U
+
 static inline u64 vr_rule_work(u32 nnodes)
 {
-	return 1 + (u64)nnodes;
+	return VIGIL_WORK_RULE + (u64)VIGIL_WORK_NODE * nnodes;
 }
 
 /*

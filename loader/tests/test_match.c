@@ -711,6 +711,7 @@ static void test_hit_overflow(void **state)
 	struct set s;
 	u32 r, n = ARRAY_SIZE(words), want = 0;
 
+	vigil_pf_always = true;	/* so few rules are scanned only if asked */
 	tu_init(&b);
 	for (r = 0; r < n; r++) {
 		snprintf(words[r], sizeof(words[r]), "w%03u", r);
@@ -736,6 +737,7 @@ static void test_hit_overflow(void **state)
 	assert_int_equal(run(&s, &ev, &h), 3);
 	assert_int_equal(h.idx[2], 13);
 	set_free(&s);
+	vigil_pf_always = false;
 }
 
 /* Which rules the prefilter may skip: the anchor rules of ruleset.h. */
@@ -1167,23 +1169,25 @@ static void test_random_differential(void **state)
 	struct set s;
 	u32 z, e, r, anchored, matched = 0, events = 0;
 
-	for (z = 0; z < ARRAY_SIZE(sizes); z++) {
-		rnd_rules(&b, sizes[z]);
+	/* as compiled, and with the prefilter on every type that has keys */
+	for (z = 0; z < 2 * ARRAY_SIZE(sizes); z++) {
+		vigil_pf_always = z % 2;
+		rnd_rules(&b, sizes[z / 2]);
 		set_build(&s, &b);
-		for (r = 0, anchored = 0; r < sizes[z]; r++)
+		for (r = 0, anchored = 0; r < sizes[z / 2]; r++)
 			anchored += s.rs->rules[r].anchored;
-		if (sizes[z] >= 50)
-			assert_true(anchored * 4 > sizes[z]);
-		for (e = 0; e < 3000000 / (sizes[z] + 200); e++) {
+		if (sizes[z / 2] >= 50)
+			assert_true(anchored * 4 > sizes[z / 2]);
+		for (e = 0; e < 1500000 / (sizes[z / 2] + 200); e++) {
 			rnd_event(&ev, texts);
 			run(&s, &ev, &h);
 			check_may(&s, &ev, h.n);
-			for (r = 0; r < sizes[z]; r++) {
+			for (r = 0; r < sizes[z / 2]; r++) {
 				bool want = ref_rule(&b, r, &ev);
 
 				if (want != vigil_rule_eval(s.rs, r, &ev, -1))
 					fail_msg("rule %u (of %u) event %u: reference says %d",
-						 r, sizes[z], e, want);
+						 r, sizes[z / 2], e, want);
 			}
 			matched += h.n;
 			events++;
@@ -1191,6 +1195,7 @@ static void test_random_differential(void **state)
 		set_free(&s);
 		tu_free(&b);
 	}
+	vigil_pf_always = false;
 	/* the vocabulary makes rules match often enough to mean something */
 	print_message("%u events, %u matches\n", events, matched);
 	assert_true(matched > events / 4);
@@ -1263,10 +1268,11 @@ static void test_work_bound(void **state)
 	u32 z, e, t;
 	struct set s;
 
-	for (z = 0; z < ARRAY_SIZE(sizes); z++) {
-		rnd_rules(&b, sizes[z]);
+	for (z = 0; z < 2 * ARRAY_SIZE(sizes); z++) {
+		vigil_pf_always = z % 2;
+		rnd_rules(&b, sizes[z / 2]);
 		set_build(&s, &b);
-		for (e = 0; e < 400; e++) {
+		for (e = 0; e < 200; e++) {
 			if (e % 4)
 				rnd_event(&ev, small);
 			else
@@ -1276,7 +1282,7 @@ static void test_work_bound(void **state)
 			bound = vigil_ruleset_work(s.rs, ev.type);
 			if (got > bound)
 				fail_msg("%u rules, event %u (type %u): %llu steps, bound %llu",
-					 sizes[z], e, ev.type,
+					 sizes[z / 2], e, ev.type,
 					 (unsigned long long)got,
 					 (unsigned long long)bound);
 			if (bound && got * 100 / bound > most)
@@ -1288,6 +1294,7 @@ static void test_work_bound(void **state)
 		set_free(&s);
 		tu_free(&b);
 	}
+	vigil_pf_always = false;
 	print_message("heaviest event used %llu%% of its bound\n",
 		      (unsigned long long)most);
 	assert_true(most >= 20);
@@ -1401,6 +1408,73 @@ static void test_match_may(void **state)
 }
 
 /* Building is all or nothing: every allocation failing in turn. */
+/*
+ * The prefilter scans an event only while that costs less than
+ * evaluating every rule of its type could: few rules are all evaluated,
+ * and many rules too when the fields are long; vigil_match_may() says
+ * maybe where it would not scan.  Either way the matches are the same,
+ * and the bound counts the lesser of the two costs.
+ */
+static void test_scan_or_not(void **state)
+{
+	static const char other[] =
+		"/usr/share/locale/en_GB/LC_MESSAGES/coreutils.mo";
+	static char path[VIGIL_MAX_FIELD_LEN + 1];
+	const u16 fk = vigil_pf_fk(VIGIL_EV_OPEN, VIGIL_OPEN_path);
+	const struct vr_type *ty;
+	char lit[32];
+	struct vigil_event ev;
+	struct tu_payload b;
+	struct hits h;
+	struct set s;
+	u64 full, rules, steps;
+	u32 r, n;
+
+	memset(path, 'a', VIGIL_MAX_FIELD_LEN);
+	memcpy(path + VIGIL_MAX_FIELD_LEN - 7, "/tool-2", 7);
+	for (n = 3; n <= 300; n += 297) {
+		tu_init(&b);
+		for (r = 0; r < n; r++) {
+			snprintf(lit, sizeof(lit), "/tool-%u", r);
+			tu_rule(&b, r + 1, VIGIL_EV_OPEN, "t");
+			tu_pred_str(&b, VIGIL_OPEN_path, VIGIL_OP_SUFFIX, 0, lit,
+				    NULL);
+		}
+		set_build(&s, &b);
+		tu_free(&b);
+		ty = &s.rs->types[VIGIL_EV_OPEN];
+		rules = ty->rules_work;
+		full = vigil_pf_scan_work(&s.rs->pf, fk, VIGIL_MAX_FIELD_LEN);
+		assert_true(full > rules);
+		/* the lesser, twice: vigil_match_may() scans this type too */
+		assert_int_equal(vigil_ruleset_work(s.rs, VIGIL_EV_OPEN),
+				 VIGIL_WORK_EVENT + 3 * rules);
+		/* a short path: scanned for if there are many rules */
+		ev_init(&ev, VIGIL_EV_OPEN);
+		ev_str(&ev, VIGIL_OPEN_path, "/usr/bin/tool-2");
+		assert_int_equal(run(&s, &ev, &h), 1);
+		steps = measured(&s, &ev);
+		if (n == 3)
+			assert_int_equal(steps, VIGIL_WORK_EVENT + rules);
+		else
+			assert_true(steps < VIGIL_WORK_EVENT + rules / 10);
+		assert_int_equal(vigil_match_may(s.rs, VIGIL_EV_OPEN,
+						 VIGIL_OPEN_path,
+						 (const u8 *)other,
+						 strlen(other)), n == 3);
+		/* a long one: every rule, whatever their number */
+		ev_str(&ev, VIGIL_OPEN_path, path);
+		assert_int_equal(run(&s, &ev, &h), 1);
+		assert_int_equal(measured(&s, &ev), VIGIL_WORK_EVENT + rules);
+		path[VIGIL_MAX_FIELD_LEN - 1] = 'x';
+		assert_true(vigil_match_may(s.rs, VIGIL_EV_OPEN,
+					    VIGIL_OPEN_path, (const u8 *)path,
+					    VIGIL_MAX_FIELD_LEN));
+		path[VIGIL_MAX_FIELD_LEN - 1] = '2';
+		set_free(&s);
+	}
+}
+
 static void test_nomem(void **state)
 {
 	struct vigil_ruleset *rs;
@@ -1543,6 +1617,7 @@ int main(void)
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_random_differential),
 		cmocka_unit_test(test_match_may),
+		cmocka_unit_test(test_scan_or_not),
 		cmocka_unit_test(test_work_bound),
 		cmocka_unit_test(test_work_budget),
 		cmocka_unit_test(test_nomem),

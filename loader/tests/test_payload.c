@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "ruleset.h"
 
 #define ANY_OFF ((u64)-1)
 
@@ -742,15 +743,16 @@ static void same_values(struct tu_payload *b, u8 op, u16 field,
 }
 
 /*
- * A rule (exec) of exactly @want steps: 1 for the rule, 1 per node, and
- * per value W_GLOB (argv glob), W_EQ (argv eq) or 1 (u64): one glob
- * predicate, eq predicates, one u64 predicate for the rest, an AND of
- * them all.
+ * A rule (exec) of exactly @want steps: VIGIL_WORK_RULE for the rule,
+ * VIGIL_WORK_NODE per node, and per value W_GLOB (argv glob), W_EQ (argv
+ * eq) or 1 (u64): one glob predicate, eq predicates, one u64 predicate
+ * for the rest, an AND of them all.
  */
 static void work_rule(struct tu_payload *b, u32 id, u64 want)
 {
 	static u64 nums[VIGIL_MAX_PRED_VALUES];
 	char glob[VIGIL_MAX_PATTERN_LEN], eq[VIGIL_MAX_PATTERN_LEN];
+	const u64 node = VIGIL_WORK_NODE;
 	struct vigil_strref gpat, epat;
 	u32 a, k, npred = 2;
 	u64 rest;
@@ -761,22 +763,22 @@ static void work_rule(struct tu_payload *b, u32 id, u64 want)
 	gpat = tu_str(b, glob, sizeof(glob));
 	epat = tu_str(b, eq, sizeof(eq));
 	tu_rule(b, id, VIGIL_EV_EXEC, "costly");
-	rest = want - 1 - 1;	/* the rule, the AND */
-	a = min((rest - 2 - W_EQ - 3) / W_GLOB, VIGIL_MAX_PRED_VALUES);
+	rest = want - VIGIL_WORK_RULE - node;	/* the rule, the AND */
+	a = min((rest - 3 * node - W_EQ - 3) / W_GLOB, VIGIL_MAX_PRED_VALUES);
 	same_values(b, VIGIL_OP_GLOB, VIGIL_EXEC_argv, gpat, a);
-	rest -= 1 + (u64)a * W_GLOB;
+	rest -= node + (u64)a * W_GLOB;
 	/* eq values while more is left than one u64 predicate holds */
-	while (rest > 1 + VIGIL_MAX_PRED_VALUES) {
-		k = min((rest - 2) / W_EQ, VIGIL_MAX_PRED_VALUES);
-		if (rest - 1 - (u64)k * W_EQ < 2)
+	while (rest > node + VIGIL_MAX_PRED_VALUES) {
+		k = min((rest - node - 1) / W_EQ, VIGIL_MAX_PRED_VALUES);
+		if (rest - node - (u64)k * W_EQ < node + 1)
 			k--;
 		same_values(b, VIGIL_OP_EQ, VIGIL_EXEC_argv, epat, k);
-		rest -= 1 + (u64)k * W_EQ;
+		rest -= node + (u64)k * W_EQ;
 		npred++;
 		assert_true(npred < VIGIL_MAX_EXPR_DEPTH);
 	}
-	assert_true(rest >= 2);
-	tu_pred_nums(b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0, nums, rest - 1);
+	assert_true(rest >= node + 1);
+	tu_pred_nums(b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0, nums, rest - node);
 	tu_logic(b, VIGIL_NODE_AND, npred);
 }
 
@@ -794,9 +796,12 @@ static void test_rule_cost(void **state)
 
 /*
  * The bound of one rule of one predicate with one value, per operator,
- * as FORMAT.md charges it, worked out by hand: 1 (rule) + 1 (node) + the
- * value's steps.
+ * as FORMAT.md charges it, worked out by hand: VIGIL_WORK_RULE (rule) +
+ * VIGIL_WORK_NODE (node) + the value's steps.
  */
+/* FORMAT.md: 8 steps a rule, 4 a node */
+#define RULE1	(8 + 4)
+
 static void test_string_cost(void **state)
 {
 	static const struct {
@@ -853,11 +858,11 @@ static void test_string_cost(void **state)
 		assert_int_equal(vigil_ruleset_compile(p, len, &rs, &e), 0);
 		assert_int_equal(vigil_ruleset_costliest(rs, VIGIL_EV_EXEC,
 							 &work), 0);
-		if (work != 2 + cases[i].steps)
+		if (work != RULE1 + cases[i].steps)
 			fail_msg("op %u len %u: %llu steps, want %llu",
 				 cases[i].op, cases[i].len,
 				 (unsigned long long)work,
-				 (unsigned long long)(2 + cases[i].steps));
+				 (unsigned long long)(RULE1 + cases[i].steps));
 		/*
 		 * the event's bound holds the rule and the setup at least,
 		 * and for contains one scan of a full field: two lookups
@@ -880,10 +885,10 @@ static void test_string_cost(void **state)
 		p = tu_build(&b, &len);
 		assert_int_equal(vigil_ruleset_compile(p, len, &rs, &e), 0);
 		vigil_ruleset_costliest(rs, VIGIL_EV_EXEC, &work);
-		if (work != 2 + affix[i].steps)
+		if (work != RULE1 + affix[i].steps)
 			fail_msg("glob %s: %llu steps, want %llu", affix[i].pat,
 				 (unsigned long long)work,
-				 (unsigned long long)(2 + affix[i].steps));
+				 (unsigned long long)(RULE1 + affix[i].steps));
 		vigil_ruleset_free(rs);
 		free(p);
 		tu_free(&b);
@@ -919,7 +924,7 @@ static void test_event_cost(void **state)
 	assert_non_null(strstr(e.msg, "exec events take"));
 	assert_int_equal(e.offset, tu_rule_off(p, 0));
 	free(p);
-	/* the cheapest exec rule there is (3 steps) tips the rules over */
+	/* the cheapest exec rule there is tips the rules over */
 	tu_rule(&b, n + 2, VIGIL_EV_EXEC, "cheap");
 	tu_pred_num(&b, VIGIL_EXEC_uid, VIGIL_OP_EQ, 0);
 	check_b(&b, VIGIL_E_COST, AT_RULE, n + 1, 0);

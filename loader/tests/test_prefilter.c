@@ -89,15 +89,23 @@ static void check_probe_work(const struct vigil_pf *pf)
 				    pf->probe_work);
 }
 
-/* The evaluation's stamps of the keys, as the matcher's scratch holds them. */
-static u64 stamps[1024], gen;
+/*
+ * The evaluation's stamps of the keys and of the rules, as the matcher's
+ * scratch holds them.
+ */
+static u64 stamps[1024], rule_stamps[1024], gen;
+
+static void cands(const struct vigil_pf *pf, struct vigil_cands *c)
+{
+	assert_true(pf->nstamps <= ARRAY_SIZE(stamps));
+	vigil_cands_init(c, stamps, rule_stamps, ++gen);
+}
 
 static void scan_n(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		   struct vigil_cands *c)
 {
-	assert_true(pf->nstamps <= ARRAY_SIZE(stamps));
-	memset(c, 0, sizeof(*c));
-	vigil_pf_scan_str(pf, fk, s, n, c, stamps, ++gen);
+	cands(pf, c);
+	vigil_pf_scan_str(pf, fk, s, n, c);
 }
 
 static void scan(const struct vigil_pf *pf, u16 fk, const char *s,
@@ -252,8 +260,8 @@ static void test_shared_key(void **state)
 	for (i = 0; i <= 10; i++)
 		assert_true(has(&c, i));
 	/* no stamps: the first key found, one of its rules, and stop */
-	memset(&c, 0, sizeof(c));
-	vigil_pf_scan_str(&pf, 17, (const u8 *)"other stress", 12, &c, NULL, 0);
+	vigil_cands_init(&c, NULL, NULL, 0);
+	vigil_pf_scan_str(&pf, 17, (const u8 *)"other stress", 12, &c);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.ids[0], 10);
 	vigil_pf_free(&pf);
@@ -274,24 +282,64 @@ static void test_num_overflow(void **state)
 	}
 	assert_int_equal(vigil_pf_build(&pf, ents, ARRAY_SIZE(ents)), 0);
 	check_probe_work(&pf);
-	memset(&c, 0, sizeof(c));
-	gen++;
-	vigil_pf_scan_num(&pf, 20, 444, &c, stamps, gen);
+	cands(&pf, &c);
+	vigil_pf_scan_num(&pf, 20, 444, &c);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.ids[0], 1);
-	vigil_pf_scan_num(&pf, 21, 443, &c, stamps, gen);
+	vigil_pf_scan_num(&pf, 21, 443, &c);
 	assert_int_equal(c.n, 1);
-	vigil_pf_scan_num(&pf, 20, 22, &c, stamps, gen);
+	vigil_pf_scan_num(&pf, 20, 22, &c);
 	assert_true(c.overflow);
 	assert_int_equal(c.n, VIGIL_MATCH_MAX_HITS);
 	vigil_pf_free(&pf);
 
 	/* the candidate set records a rule once */
-	memset(&c, 0, sizeof(c));
+	cands(&pf, &c);
 	vigil_cands_add(&c, 64);
 	vigil_cands_add(&c, 0);
 	vigil_cands_add(&c, 64);
 	assert_int_equal(c.n, 2);
+	assert_false(c.overflow);
+	/* and gives up after so many tries, repeats or not */
+	for (i = 3; i < VIGIL_PF_MAX_TRIES; i++)
+		vigil_cands_add(&c, 0);
+	assert_false(c.overflow);
+	vigil_cands_add(&c, 0);
+	assert_true(c.overflow);
+	assert_int_equal(c.n, 2);
+}
+
+/*
+ * Keys that all bring the same rules: however many occur in a field,
+ * the set stops after VIGIL_PF_MAX_TRIES rules brought, so its
+ * bookkeeping is bounded by that, not by the field.
+ */
+static void test_many_keys(void **state)
+{
+	struct vigil_pf_ent ents[100 * 8];
+	char lit[8], text[100 * 5 + 1] = "";
+	struct vigil_cands c;
+	struct vigil_pf pf;
+	u32 k, r, n = 0;
+
+	for (k = 0; k < 100; k++) {
+		snprintf(lit, sizeof(lit), "k%03u", k);
+		strcat(text, lit);
+		strcat(text, " ");
+		for (r = 0; r < 8; r++)
+			ents[n++] = ent(lit, 17, r);
+	}
+	assert_int_equal(vigil_pf_build(&pf, ents, n), 0);
+	scan(&pf, 17, text, &c);
+	assert_true(c.overflow);
+	assert_int_equal(c.n, 8);
+	assert_int_equal(c.tries, VIGIL_PF_MAX_TRIES + 1);
+	/* a few of them: the eight rules, once */
+	scan(&pf, 17, "k001 k002 k003", &c);
+	assert_false(c.overflow);
+	assert_int_equal(c.n, 8);
+	assert_int_equal(c.tries, 24);
+	vigil_pf_free(&pf);
 }
 
 /* No keys, no allocation; a failed allocation or a bad tag fails. */
@@ -326,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_shared_key),
 		cmocka_unit_test(test_num_overflow),
+		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_build_fail),
 	};
 
