@@ -43,8 +43,8 @@
  * budget; the matcher counts the steps it takes and stops an event at the
  * budget whatever the content.
  */
-#define VIGIL_MAX_RULE_WORK		(1U << 19)
-#define VIGIL_MAX_EVENT_WORK		(1U << 21)
+#define VIGIL_MAX_RULE_WORK		(1U << 17)
+#define VIGIL_MAX_EVENT_WORK		(1U << 19)
 
 /*
  * Memory: the most one loaded channel may hold (its payload, its compiled

@@ -708,14 +708,14 @@ static void build_cost_over_cap(struct tu_payload *p)
  * ---- heavy cases: the most work and memory FORMAT.md's caps allow ----
  *
  * Written from the format's cost rules ("Work"), not from the loader: a
- * rule costs 1 + its nodes + its values; a contains value 1, and each
- * (type, field, case) with contains values one scan of 1 + 4096 x (2 +
- * c), c the most of its patterns that can end at one byte; a glob value
- * of more than two runs of stars 1 + 3 x 4096 x ceil(len / 64); a rule at
- * most 2^19 steps; one event type's rules and scans together at most
- * 2^21.  The OK ones sit just under the
- * budget, with patterns too short to anchor, so the prefilter cannot spare
- * the matcher any of it; the others are the same one step further.
+ * rule costs 8 + 4 x its nodes + its values; a contains value 1, and each
+ * (type, field, case) with contains values one scan of 1 + 2 x 4096 +
+ * 3 x min(4096 x c, 4096 + P), c the most of its P patterns that can end
+ * at one byte; a glob value of more than two runs of stars 1 + 3 x 4096 x
+ * ceil(len / 64); a rule at most 2^17 steps; one event type's rules and
+ * scans together at most 2^19.  The OK ones sit under the budget, with
+ * patterns too short to anchor, so the prefilter cannot spare the matcher
+ * any of it; the others are the same a rule further.
  */
 #define HEAVY_ID	900000U
 
@@ -840,9 +840,9 @@ static void build_heavy_contains_memory(struct tu_payload *p)
 /*
  * Open's path and comm, with and without case, each with the 256 nested
  * values: scans of 1 + 2 x 4096 + 3 x (4096 + 256) = 21,249 steps (each
- * walk stops at a pattern found before), rules of 2 + 256; and 4 rules
- * of 10 "*x*x...*" globs (below): 4 x 21,507 + 4 x 491,532 + 2048 =
- * 2,054,204 steps of 2,097,152.
+ * walk stops at a pattern found before), rules of 12 + 256; and 4 rules
+ * of 2 "*x*x...*" globs (below): 4 x 21,517 + 4 x 98,318 + 2048 =
+ * 481,388 steps of 524,288.
  */
 static void heavy_nested_set(struct tu_payload *p, u32 globs)
 {
@@ -853,7 +853,7 @@ static void heavy_nested_set(struct tu_payload *p, u32 globs)
 			    i < 2 ? VIGIL_OPEN_path : VIGIL_OPEN_comm,
 			    VIGIL_OP_CONTAINS, i % 2 ? VIGIL_PRED_NOCASE : 0,
 			    VIGIL_MAX_PATTERN_LEN, heavy_nested);
-	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 10,
+	heavy_rules(p, 4, VIGIL_EV_OPEN, VIGIL_OPEN_path, VIGIL_OP_GLOB, 0, 2,
 		    heavy_starx);
 	if (globs)
 		heavy_rules(p, 1, VIGIL_EV_OPEN, VIGIL_OPEN_path,
@@ -865,7 +865,7 @@ static void build_ok_heavy_contains(struct tu_payload *p)
 	heavy_nested_set(p, 0);
 }
 
-/* With one more glob: 2,103,359 steps, over the event budget. */
+/* With a rule of one more glob: 530,553 steps, over the event budget. */
 static void build_heavy_contains_event(struct tu_payload *p)
 {
 	heavy_nested_set(p, 1);
@@ -873,14 +873,13 @@ static void build_heavy_contains_event(struct tu_payload *p)
 
 /*
  * "*x*x...*" globs (the NFA, 4 words), 1 + 3 x 4096 x 4 = 49,153 steps
- * each: 4 open rules of 10 and one of 2, 4 x 491,532 + 98,308 + 2048 =
- * 2,066,484 steps.
+ * each: 5 open rules of 2 (two is as many as the rule cap holds),
+ * 5 x 98,318 + 2048 = 493,638 steps.
  */
 static void heavy_glob_set(struct tu_payload *p, u16 type, u16 field,
 			   struct vigil_strref (*pat)(struct tu_payload *, u32))
 {
-	heavy_rules(p, 4, type, field, VIGIL_OP_GLOB, 0, 10, pat);
-	heavy_rules(p, 1, type, field, VIGIL_OP_GLOB, 0, 2, pat);
+	heavy_rules(p, 5, type, field, VIGIL_OP_GLOB, 0, 2, pat);
 }
 
 static void build_ok_heavy_glob(struct tu_payload *p)
@@ -896,7 +895,7 @@ static void build_heavy_glob_rule(struct tu_payload *p)
 }
 
 /*
- * The same on every event type's comm: 378 values naming one glob of
+ * The same on every event type's comm: 90 values naming one glob of
  * 8 KiB, one compiled form for them all.
  */
 static void build_ok_heavy_same_glob(struct tu_payload *p)
@@ -909,15 +908,17 @@ static void build_ok_heavy_same_glob(struct tu_payload *p)
 
 /*
  * Nearly the same, each glob different and as large as can be (252 byte
- * classes; 40 a type, as these globs anchor and the prefilter's scans
- * take part of the budget): 360 compiled forms of 8 KiB.
+ * classes; 9 a type, as these globs anchor and the prefilter's scans
+ * take part of the budget): 81 compiled forms of 8 KiB.
  */
 static void build_ok_heavy_wide_glob(struct tu_payload *p)
 {
 	u32 t;
 
-	for (t = 1; t <= VIGIL_EV_MAX; t++)
-		heavy_rules(p, 4, t, 5, VIGIL_OP_GLOB, 0, 10, heavy_wide_glob);
+	for (t = 1; t <= VIGIL_EV_MAX; t++) {
+		heavy_rules(p, 4, t, 5, VIGIL_OP_GLOB, 0, 2, heavy_wide_glob);
+		heavy_rules(p, 1, t, 5, VIGIL_OP_GLOB, 0, 1, heavy_wide_glob);
+	}
 }
 
 /* A rule of the given nodes (kinds only; predicates on exec.uid). */

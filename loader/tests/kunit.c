@@ -970,7 +970,8 @@ static void vigil_work_bound(struct kunit *test)
 	}
 	kunit_info(test, "%u heavy events, the heaviest %llu steps, %u stopped by a half budget\n",
 		   events, (unsigned long long)most, stops);
-	KUNIT_EXPECT_GT(test, most, 1000000ULL);
+	/* the heaviest comes near the budget: the check above can fail */
+	KUNIT_EXPECT_GT(test, most, (u64)VIGIL_MAX_EVENT_WORK / 2);
 }
 
 static struct kunit_case vigil_loader_cases[] = {

@@ -184,8 +184,12 @@ static void test_max_rules_and_dups(void **state)
 
 	tu_init(&b);
 	for (i = 0; i < VIGIL_MAX_RULES; i++) {
-		/* ids in a scrambled order, all distinct */
-		tu_rule(&b, (i * 2654435761U) | 1, VIGIL_EV_FORK, "r");
+		/*
+		 * ids in a scrambled order, all distinct; two event types,
+		 * as one type's rules share one event's budget
+		 */
+		tu_rule(&b, (i * 2654435761U) | 1,
+			i % 2 ? VIGIL_EV_FORK : VIGIL_EV_EXIT, "r");
 		tu_pred_num(&b, VIGIL_FORK_pid, VIGIL_OP_EQ, i);
 	}
 	p = tu_build(&b, &len);
