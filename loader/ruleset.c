@@ -743,10 +743,11 @@ static int vr_scratch(struct vr_build *b)
  * of its keyed fields, and one scan per automaton (the automata's part,
  * vr_subs()).  The prefilter scans an event only when that costs at most
  * @scan_max, else every rule is evaluated: its part is the lesser of
- * that and its scans at full length, and as much again when
- * vigil_match_may() would scan as well (the type's keys are all of one
- * string field and every rule has anchors).  Over the budget, the
- * channel is refused, naming the type's costliest rule.
+ * that and its scans at full length, and the lesser of those scans and
+ * vr_may_max() again when vigil_match_may() would scan as well (the
+ * type's keys are all of one string field and every rule has anchors).
+ * Over the budget, the channel is refused, naming the type's costliest
+ * rule.
  */
 static int vr_bounds(struct vr_build *b)
 {
@@ -769,10 +770,12 @@ static int vr_bounds(struct vr_build *b)
 			if (ty->nummask & (1U << f))
 				scan += rs->pf.probe_work;
 		}
-		scan = min(scan, ty->scan_max);
 		if (!ty->na && !ty->nummask && ty->strmask &&
 		    !(ty->strmask & (ty->strmask - 1)))
-			scan *= 2;
+			scan = min(scan, ty->scan_max) +
+			       min(scan, vr_may_max(ty));
+		else
+			scan = min(scan, ty->scan_max);
 		ty->work = VIGIL_WORK_EVENT + ty->rules_work + scan +
 			   ty->sub_work;
 		if (ty->work > VIGIL_MAX_EVENT_WORK)

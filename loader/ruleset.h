@@ -66,7 +66,8 @@ struct vr_rule {
  * @nummask: bit f: u64 field f has prefilter keys
  * @scan_max: the most the prefilter's scans of one event may be charged:
  *	an event whose keyed fields would cost more to scan has every rule
- *	evaluated instead (@rules_work, unless a test asked for more)
+ *	evaluated instead (@rules_work, unless a test asked for more);
+ *	vigil_match_may() scans up to vr_may_max()
  * @costliest: index of its rule with the highest bound
  * @work: the proven bound of one event of this type (vigil_ruleset_work())
  * @rules_work: the part of @work its rules take
@@ -230,6 +231,17 @@ static inline u64 vr_value_work_max(u8 op, bool str, const u8 *p, u32 m)
 		       (a == VIGIL_GLOB_MID);
 	return vr_value_work(op, m, op == VIGIL_OP_EQ ? m : VIGIL_MAX_FIELD_LEN,
 			     (m + 63) / 64);
+}
+
+/*
+ * The most vigil_match_may() scans: when it says maybe, its caller builds
+ * the event and vigil_match() evaluates it, which costs the event's setup
+ * and the rules (the scan's limit in vigil_match()) at most.
+ */
+static inline u64 vr_may_max(const struct vr_type *ty)
+{
+	return ty->scan_max > U64_MAX - VIGIL_WORK_EVENT ?
+	       U64_MAX : ty->scan_max + VIGIL_WORK_EVENT;
 }
 
 /* Take @steps from @w, or mark it over and take nothing. */
