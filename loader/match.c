@@ -24,6 +24,10 @@
  * once, which stamps every pattern it finds with the event's generation
  * in this CPU's scratch; each value then reads its stamp.  A glob of two
  * runs of stars reads, likewise, where its middle was first found.
+ *
+ * The prefilter picks the rules worth evaluating, but its scans cost
+ * steps a byte: when scanning an event's keyed fields would cost more
+ * than evaluating every rule of its type, the matcher does the latter.
  */
 #include "ruleset.h"
 

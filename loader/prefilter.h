@@ -8,14 +8,14 @@
  * long, else four, picked where its bytes look rarest; or 32 bits of the
  * u64.  Keys, tagged with their (event type, field) and width, go into
  * one open-addressing hash table, each distinct (key, tag) once with the
- * list of its rules, and a bitmap of their hashes in front.  The matcher slides four- and
- * eight-byte windows over each string field that has keys, folding as it
- * reads; most positions cost two bit tests, a set bit one probe of the
- * table, which walks distinct keys only; a key found the first time in
- * an evaluation brings its rules, found again nothing.  Every
- * rule whose key occurs is a candidate; the exact evaluation decides, so
- * chance hits cost time, never a wrong answer, and an anchor always finds
- * its rule.
+ * list of its rules, and a bitmap of their hashes in front.  The matcher
+ * slides four- and eight-byte windows over each string field that has
+ * keys, folding as it reads; most positions cost two bit tests, a set bit
+ * one probe of the table, which walks distinct keys only; a key found the
+ * first time in an evaluation brings its rules, found again nothing, and
+ * a rule already brought is dropped by its stamp.  Every rule whose key
+ * occurs is a candidate; the exact evaluation decides, so chance hits
+ * cost time, never a wrong answer, and an anchor always finds its rule.
  */
 #ifndef VIGIL_PREFILTER_H
 #define VIGIL_PREFILTER_H
