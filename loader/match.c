@@ -506,8 +506,7 @@ bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 	if (ty->na || ty->nummask || ty->strmask != 1U << field)
 		return true;
 	n = min(n, VIGIL_MAX_FIELD_LEN);
-	if (vigil_pf_scan_work(&rs->pf, vigil_pf_fk(type, field), n) >
-	    vr_may_max(ty))
+	if (n > ty->may_len)
 		return true;	/* evaluating the event costs less */
 	vigil_cands_init(&c, NULL, NULL, 0);
 	vigil_pf_scan_str(&rs->pf, vigil_pf_fk(type, field), s, n, &c);

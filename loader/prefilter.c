@@ -4,7 +4,8 @@
  *
  * Building is two passes over the entries: size the table (one and a
  * half times the entries, rounded up to a power of two) and the bitmap
- * (sixteen bits an entry, between 8 Kbit and 256 Kbit); the first pass
+ * (32 bits an entry, between 8 Kbit and 256 Kbit; each key sets two bits
+ * of one word, so that a window of no key rarely passes); the first pass
  * gives each distinct (key, tag) a slot by Robin Hood linear probing and
  * counts its rules, the second lays the rule lists out in slot order.  A rule's
  * entries come together, so a rule repeated for one key is dropped by
@@ -57,6 +58,16 @@ static inline u64 pf_fold8(u64 g)
 static inline u32 pf_key8(u64 g)
 {
 	return (u32)((g * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+/*
+ * The two bits of the bitmap word that a key of hash @h sets, the word
+ * being h >> (@sh + 6): one from the bits just below those that pick the
+ * word, one from the middle of the hash.
+ */
+static inline u64 pf_bits(u32 h, u32 sh)
+{
+	return 1ULL << ((h >> sh) & 63) | 1ULL << ((h >> 8) & 63);
 }
 
 /**
@@ -132,7 +143,7 @@ static u32 pf_tbits(u32 n)
 
 static u32 pf_bbits(u32 n)
 {
-	return min(max(pf_log2_up(16ULL * n), PF_BITS_MIN), PF_BITS_MAX);
+	return min(max(pf_log2_up(32ULL * n), PF_BITS_MIN), PF_BITS_MAX);
 }
 
 size_t vigil_pf_size(u32 n)
@@ -256,8 +267,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		else
 			pf->narrow |= 1ULL << (e->fk & 63);
 		h = vigil_pf_hash(e->key, e->fk);
-		pf->bitmap[h >> (38 - pf->bbits)] |=
-			1ULL << ((h >> (32 - pf->bbits)) & 63);
+		pf->bitmap[h >> (38 - pf->bbits)] |= pf_bits(h, 32 - pf->bbits);
 		t = pf_find(pf, h, e->key, e->fk);
 		if (!t) {
 			struct vigil_pf_key in = {
@@ -315,8 +325,9 @@ void vigil_pf_free(struct vigil_pf *pf)
 
 static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
 {
-	return pf->bitmap[h >> (38 - pf->bbits)] &
-	       (1ULL << ((h >> (32 - pf->bbits)) & 63));
+	u64 m = pf_bits(h, 32 - pf->bbits);
+
+	return (pf->bitmap[h >> (38 - pf->bbits)] & m) == m;
 }
 
 /*
@@ -372,6 +383,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 	u32 salt = fk * VIGIL_PF_SALT, wsalt = wfk * VIGIL_PF_SALT, key, h, i;
 	const u64 *bm = pf->bitmap;
 	u32 sh = 32 - pf->bbits;
+	u64 m;
 
 	if (!bm)
 		return;
@@ -381,7 +393,8 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			key = (u32)pf_fold8(get_unaligned_le32(s + i -
 							       VIGIL_GRAM_LEN));
 			h = (key ^ salt) * VIGIL_PF_MUL;
-			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
+			m = pf_bits(h, sh);
+			if ((bm[h >> (sh + 6)] & m) != m)
 				continue;
 			pf_probe(pf, h, key, fk, c);
 			if (c->overflow || (!c->key_seen && c->n))
@@ -395,7 +408,8 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			key = pf_key8(pf_fold8(get_unaligned_le32(w) |
 					       (u64)get_unaligned_le32(w + 4) << 32));
 			h = (key ^ wsalt) * VIGIL_PF_MUL;
-			if (!(bm[h >> (sh + 6)] & (1ULL << ((h >> sh) & 63))))
+			m = pf_bits(h, sh);
+			if ((bm[h >> (sh + 6)] & m) != m)
 				continue;
 			pf_probe(pf, h, key, wfk, c);
 			if (c->overflow || (!c->key_seen && c->n))

@@ -10,10 +10,11 @@
  * one open-addressing hash table, each distinct (key, tag) once with the
  * list of its rules, and a bitmap of their hashes in front.  The matcher
  * slides four- and eight-byte windows over each string field that has
- * keys, folding as it reads; most positions cost two bit tests, a set bit
- * one probe of the table, which walks distinct keys only; a key found the
- * first time in an evaluation brings its rules, found again nothing, and
- * a rule already brought is dropped by its stamp.  Every rule whose key
+ * keys, folding as it reads; most positions cost one test of the bitmap
+ * (two bits of one word), a hit one probe of the table, which walks
+ * distinct keys only; a key found the first time in an evaluation brings
+ * its rules, found again nothing, and a rule already brought is dropped
+ * by its stamp.  Every rule whose key
  * occurs is a candidate; the exact evaluation decides, so chance hits
  * cost time, never a wrong answer, and an anchor always finds its rule.
  */
@@ -86,7 +87,7 @@ struct vigil_pf_key {
  *	slot than the key it would pass, so a probe stops at the first
  *	slot whose key is nearer its own home than the probe has gone
  * @rules: the keys' rule lists, one after the other
- * @bitmap: 1 << @bbits bits: hash prefixes of the keys
+ * @bitmap: 1 << @bbits bits: two bits of one word per key, from its hash
  * @tbits: log2 of the table size
  * @bbits: log2 of the bitmap size in bits
  * @nkeys: distinct keys

@@ -739,6 +739,26 @@ static int vr_scratch(struct vr_build *b)
 }
 
 /*
+ * The longest field @f of type @t that vigil_match_may() scans: a scan's
+ * charge grows with the field's length, and must stay within
+ * vr_may_max().
+ */
+static u32 vr_may_len(const struct vigil_ruleset *rs, u32 t, u32 f)
+{
+	u64 most = vr_may_max(&rs->types[t]);
+	u32 lo = 0, hi = VIGIL_MAX_FIELD_LEN, mid;
+
+	while (lo < hi) {
+		mid = hi - (hi - lo) / 2;
+		if (vigil_pf_scan_work(&rs->pf, vigil_pf_fk(t, f), mid) <= most)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/*
  * Each event type's bound: the setup, its rules, the prefilter's scans
  * of its keyed fields, and one scan per automaton (the automata's part,
  * vr_subs()).  The prefilter scans an event only when that costs at most
@@ -771,11 +791,14 @@ static int vr_bounds(struct vr_build *b)
 				scan += rs->pf.probe_work;
 		}
 		if (!ty->na && !ty->nummask && ty->strmask &&
-		    !(ty->strmask & (ty->strmask - 1)))
+		    !(ty->strmask & (ty->strmask - 1))) {
+			ty->may_len = vr_may_len(rs, t,
+						 __builtin_ctz(ty->strmask));
 			scan = min(scan, ty->scan_max) +
 			       min(scan, vr_may_max(ty));
-		else
+		} else {
 			scan = min(scan, ty->scan_max);
+		}
 		ty->work = VIGIL_WORK_EVENT + ty->rules_work + scan +
 			   ty->sub_work;
 		if (ty->work > VIGIL_MAX_EVENT_WORK)

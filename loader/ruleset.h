@@ -68,6 +68,8 @@ struct vr_rule {
  *	an event whose keyed fields would cost more to scan has every rule
  *	evaluated instead (@rules_work, unless a test asked for more);
  *	vigil_match_may() scans up to vr_may_max()
+ * @may_len: the longest field vigil_match_may() scans, if it scans this
+ *	type: a longer one costs more than vr_may_max()
  * @costliest: index of its rule with the highest bound
  * @work: the proven bound of one event of this type (vigil_ruleset_work())
  * @rules_work: the part of @work its rules take
@@ -82,6 +84,7 @@ struct vr_type {
 	u32 strmask;
 	u32 nummask;
 	u64 scan_max;
+	u32 may_len;
 	u32 costliest;
 	u64 work;
 	u64 rules_work;

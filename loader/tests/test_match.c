@@ -1505,6 +1505,22 @@ static void test_scan_or_not(void **state)
 		assert_false(vigil_match_may(s.rs, VIGIL_EV_OPEN,
 					     VIGIL_OPEN_path,
 					     (const u8 *)other, strlen(other)));
+		/* up to the longest path whose scan costs no more */
+		assert_true(ty->may_len >= strlen(other) &&
+			    ty->may_len < VIGIL_MAX_FIELD_LEN);
+		assert_true(vigil_pf_scan_work(&s.rs->pf, fk, ty->may_len) <=
+			    rules + VIGIL_WORK_EVENT);
+		assert_true(vigil_pf_scan_work(&s.rs->pf, fk, ty->may_len + 1) >
+			    rules + VIGIL_WORK_EVENT);
+		memset(path, 'b', ty->may_len + 1);
+		assert_false(vigil_match_may(s.rs, VIGIL_EV_OPEN,
+					     VIGIL_OPEN_path, (const u8 *)path,
+					     ty->may_len));
+		assert_true(vigil_match_may(s.rs, VIGIL_EV_OPEN,
+					    VIGIL_OPEN_path, (const u8 *)path,
+					    ty->may_len + 1));
+		memset(path, 'a', VIGIL_MAX_FIELD_LEN);
+		memcpy(path + VIGIL_MAX_FIELD_LEN - 7, "/tool-2", 7);
 		/* a long one: every rule, whatever their number */
 		ev_str(&ev, VIGIL_OPEN_path, path);
 		assert_int_equal(run(&s, &ev, &h), 1);
