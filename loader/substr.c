@@ -186,6 +186,12 @@ static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
 	return 0;
 }
 
+/*
+ * An automaton may have millions of states: its build gives up the CPU
+ * every so many patterns and states (a signal is for the caller to see).
+ */
+#define VS_YIELD_EVERY	65536U
+
 /**
  * vigil_sub_build() - build the automaton of one key and skip's patterns
  * @g: out; @g->root (where its states start in @st) and @g->pat_first
@@ -197,6 +203,8 @@ static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
  * @n: how many, at least one
  * @nodes: vigil_sub_count() of them
  * @tmp: VIGIL_SUB_TMP_WORDS(@nodes) words of scratch
+ *
+ * Context: may sleep: yields the CPU now and then.
  */
 void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 		     struct vigil_sub_pat *pats, u32 n, u32 nodes, u32 *tmp)
@@ -235,6 +243,8 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 		}
 		pat[path[pats[k].len]] = id;
 		pats[k].id = id++;
+		if (!(k % VS_YIELD_EVERY))
+			vigil_yield();	/* the caller looks for a signal */
 	}
 	g->npat = id - g->pat_first;
 
@@ -301,6 +311,8 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 			s->out = st[f].out;
 		}
 		g->chain = max(g->chain, par[b]);
+		if (!(b % VS_YIELD_EVERY))
+			vigil_yield();
 	}
 }
 
