@@ -10,7 +10,7 @@
  * the loader before the mutex is even taken, so a rejected channel never
  * touches the running set.
  *
- * When the sensor arms (main.c) the installed channels are read from
+ * When the sensor arms (config.c) the installed channels are read from
  * channels_dir (default VIGIL_CHANNELS_DIR, /etc/vigil/channels): the file
  * MANIFEST there lists channel file names, one per line, in load order;
  * empty lines and lines starting with '#' are skipped.  Names may not

@@ -7,7 +7,7 @@
  * subscribing to the "events" group.  The family lives in the initial
  * network namespace only.
  *
- * The family is registered at init, before the sensor is armed (main.c):
+ * The family is registered at init, before the sensor is armed (config.c):
  * status, list and configuration work from then on, but loading and
  * removing channels are refused with EPERM and the extended-ack message
  * "sensor not armed" until the sensor is armed, so the channel set only

@@ -2,12 +2,13 @@
 /*
  * vigil sensor internals shared between the driver's files:
  *
- *	main.c		module init/exit, configuration, sysfs
+ *	main.c		module init and exit
  *	hooks.c		tracepoint probes that fill events (schema.h producers)
  *	channels.c	the active channel set (RCU), loading from disk
  *	report.c	match records: per-CPU queue, rate limit, counted drops
  *	netlink.c	generic netlink family "vigil" (uapi/vigil.h)
  *	fault.c		test-only fault injection (CONFIG_VIGIL_FAULT_INJECTION)
+ *	config.c	configuration, arming, counters, /sys/kernel/vigil
  */
 #ifndef VIGIL_SENSOR_H
 #define VIGIL_SENSOR_H
@@ -197,7 +198,7 @@ void *vigil_genlmsg_put(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
 bool vigil_netlink_listeners(void);
 int vigil_netlink_multicast(struct sk_buff *skb);
 
-/* main.c: configuration */
+/* config.c: configuration, arming, counters, /sys/kernel/vigil */
 
 /** vigil_enabled() - the sensor matches events (sysfs "enabled") */
 bool vigil_enabled(void);
@@ -223,9 +224,13 @@ const char *vigil_reject_name(int code);
  */
 bool vigil_armed(void);
 int vigil_arm(void);
+void vigil_disarm(void);
 
 /* /sys/kernel/vigil */
 extern struct kobject *vigil_kobj;
+int vigil_config_init(void);
+int vigil_config_start(void);
+void vigil_config_exit(void);
 
 /* fault.c: test-only fault injection; no-ops in every other build */
 #ifdef CONFIG_VIGIL_FAULT_INJECTION
