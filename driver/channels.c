@@ -658,13 +658,46 @@ struct vigil_match_ctx {
 	const struct vigil_channel *ch;
 };
 
+/*
+ * The title of rule @rule_index of @ch, in its payload, and its length in
+ * @len; "" if the index is not a rule (the loader checked the payload;
+ * checked again, it costs nothing here).
+ */
+static const char *vigil_rule_title(const struct vigil_channel *ch,
+				    u32 rule_index, u32 *len)
+{
+	const struct vigil_payload_header *ph = (const void *)ch->payload;
+	const struct vigil_rule_rec *r;
+	size_t strtab, off, n;
+
+	*len = 0;
+	if (ch->payload_size < sizeof(*ph) ||
+	    rule_index >= le32_to_cpu(ph->nrules))
+		return "";
+	strtab = sizeof(*ph) +
+		 (size_t)le32_to_cpu(ph->nrules) * sizeof(*r) +
+		 (size_t)le32_to_cpu(ph->nnodes) * sizeof(struct vigil_node_rec) +
+		 (size_t)le32_to_cpu(ph->nvalues) * sizeof(struct vigil_value_rec);
+	r = (const struct vigil_rule_rec *)(ph + 1) + rule_index;
+	off = strtab + le32_to_cpu(r->title.off);
+	n = le32_to_cpu(r->title.len);
+	if (off > ch->payload_size || n > ch->payload_size - off)
+		return "";
+	*len = n;
+	return (const char *)ch->payload + off;
+}
+
+/* A rule matched: the record takes its title now, the channel may go. */
 static int vigil_on_match(void *ctx, const struct vigil_match *m)
 {
 	const struct vigil_match_ctx *mc = ctx;
+	const char *title;
+	u32 len;
 
 	atomic64_inc(&vigil_counters.events_matched);
+	title = vigil_rule_title(mc->ch, m->rule_index, &len);
 	vigil_report_match(mc->ev, mc->ch->channel_id,
-			   mc->ch->content_version, m);
+			   mc->ch->content_version, m, title, len);
 	return 0;
 }
 
@@ -766,55 +799,6 @@ bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len)
 		atomic64_inc(&vigil_counters.events_seen);
 	rcu_read_unlock_sched();
 	return may;
-}
-
-/**
- * vigil_channels_rule_title() - copy the title of a rule
- * @channel_id: the rule's channel
- * @content_version: the channel's content version when the rule matched
- * @rule_index: index of the rule in the payload
- * @buf: out, NUL-terminated; empty if the channel changed since
- * @len: size of @buf
- */
-void vigil_channels_rule_title(u32 channel_id, u64 content_version,
-			       u32 rule_index, char *buf, size_t len)
-{
-	const struct vigil_payload_header *ph;
-	const struct vigil_rule_rec *r;
-	const struct vigil_active *act;
-	const struct vigil_channel *ch;
-	size_t strtab, off, n;
-	int i;
-
-	buf[0] = '\0';
-	rcu_read_lock();
-	act = rcu_dereference(vigil_active);
-	i = vigil_find(act, channel_id);
-	if (i < 0)
-		goto out;
-	ch = act->ent[i].ch;
-	if (ch->content_version != content_version ||
-	    ch->payload_size < sizeof(*ph))
-		goto out;
-	/* validated by the loader; checked again, it costs nothing here */
-	ph = (const void *)ch->payload;
-	if (rule_index >= le32_to_cpu(ph->nrules))
-		goto out;
-	strtab = sizeof(*ph) +
-		 (size_t)le32_to_cpu(ph->nrules) * sizeof(*r) +
-		 (size_t)le32_to_cpu(ph->nnodes) * sizeof(struct vigil_node_rec) +
-		 (size_t)le32_to_cpu(ph->nvalues) * sizeof(struct vigil_value_rec);
-	r = (const void *)(ch->payload + sizeof(*ph));
-	r += rule_index;
-	off = strtab + le32_to_cpu(r->title.off);
-	n = le32_to_cpu(r->title.len);
-	if (off > ch->payload_size || n > ch->payload_size - off)
-		goto out;
-	n = min(n, len - 1);
-	memcpy(buf, ch->payload + off, n);
-	buf[n] = '\0';
-out:
-	rcu_read_unlock();
 }
 
 /* --- the installed set ------------------------------------------------- */

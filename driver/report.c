@@ -71,6 +71,7 @@ struct vigil_rec_head {
 	u8 action;
 	u8 notice;
 	u32 used;
+	char title[VIGIL_TITLE_LEN];
 	struct vigil_rec_field f[VIGIL_MAX_FIELDS];
 };
 
@@ -170,7 +171,7 @@ static void vigil_rec_fill(struct vigil_rec *rec, const struct vigil_event *ev,
 
 static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 			u64 content_version, const struct vigil_match *m,
-			u8 notice)
+			const char *title, u32 title_len, u8 notice)
 {
 	const struct vigil_event_desc *d = vigil_event_desc(ev->type);
 	struct vigil_ring *r = this_cpu_ptr(&vigil_rings);
@@ -200,6 +201,9 @@ static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 	rec->h.severity = m->severity;
 	rec->h.action = m->action;
 	rec->h.notice = notice;
+	title_len = min_t(u32, title_len, VIGIL_TITLE_LEN - 1);
+	memcpy(rec->h.title, title, title_len);
+	rec->h.title[title_len] = '\0';
 	vigil_rec_fill(rec, ev, d);
 	/* publish the record: pairs with the consumer's acquire of head */
 	smp_store_release(&r->head, head + 1);
@@ -207,12 +211,14 @@ static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 }
 
 void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
-			u64 content_version, const struct vigil_match *m)
+			u64 content_version, const struct vigil_match *m,
+			const char *title, u32 title_len)
 {
 	if (m->action == VIGIL_ACTION_KILL &&
 	    !(current->flags & PF_KTHREAD) && !is_global_init(current))
 		send_sig(SIGKILL, current, 0);
-	vigil_queue(ev, channel_id, content_version, m, VIGIL_NOTICE_NONE);
+	vigil_queue(ev, channel_id, content_version, m, title, title_len,
+		    VIGIL_NOTICE_NONE);
 }
 
 void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
@@ -224,7 +230,7 @@ void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
 		.severity = VIGIL_SEV_HIGH,
 	};
 
-	vigil_queue(ev, channel_id, content_version, &m, notice);
+	vigil_queue(ev, channel_id, content_version, &m, "", 0, notice);
 }
 
 /* --- the consumer ------------------------------------------------------ */
@@ -279,8 +285,7 @@ static int vigil_put_common(struct sk_buff *skb, const struct vigil_rec *rec)
 	return 0;
 }
 
-static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec,
-				     char *title)
+static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec)
 {
 	const struct vigil_event_desc *d = vigil_event_desc(rec->h.type);
 	struct sk_buff *skb;
@@ -294,8 +299,6 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec,
 	hdr = vigil_genlmsg_put(skb, 0, 0, VIGIL_CMD_EVENT, 0);
 	if (!hdr)
 		goto fail;
-	vigil_channels_rule_title(rec->h.channel_id, rec->h.content_version,
-				  rec->h.rule_index, title, VIGIL_TITLE_LEN);
 	if (nla_put_u32(skb, VIGIL_A_RULE_ID, rec->h.rule_id) ||
 	    nla_put_u32(skb, VIGIL_A_CHANNEL_ID, rec->h.channel_id) ||
 	    nla_put_u64_64bit(skb, VIGIL_A_CONTENT_VERSION,
@@ -308,7 +311,8 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec,
 			      VIGIL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VIGIL_A_EVENTS_DROPPED, rec->h.dropped,
 			      VIGIL_A_PAD) ||
-	    (title[0] && nla_put_string(skb, VIGIL_A_RULE_TITLE, title)) ||
+	    (rec->h.title[0] &&
+	     nla_put_string(skb, VIGIL_A_RULE_TITLE, rec->h.title)) ||
 	    (rec->h.notice &&
 	     nla_put_u8(skb, VIGIL_A_NOTICE, rec->h.notice)) ||
 	    vigil_put_common(skb, rec))
@@ -329,7 +333,6 @@ fail:
 
 static void vigil_report_work_fn(struct work_struct *work)
 {
-	char *title = kmalloc(VIGIL_TITLE_LEN, GFP_KERNEL);
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -345,7 +348,7 @@ static void vigil_report_work_fn(struct work_struct *work)
 			if (!vigil_netlink_listeners())
 				continue;
 			rec = &r->slots[tail % queue_len];
-			skb = title ? vigil_rec_msg(rec, title) : NULL;
+			skb = vigil_rec_msg(rec);
 			/*
 			 * -ENOBUFS: a subscriber with NETLINK_BROADCAST_ERROR
 			 * had no room; -ESRCH: nobody took it, which is also
@@ -361,7 +364,6 @@ static void vigil_report_work_fn(struct work_struct *work)
 		smp_store_release(&r->tail, tail);
 		cond_resched();
 	}
-	kfree(title);
 }
 
 /**

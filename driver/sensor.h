@@ -145,8 +145,6 @@ void vigil_channels_clear(void);
 void vigil_channels_dir_unfreeze(void);
 unsigned int vigil_channels_count(void);
 bool vigil_channels_active(void);
-void vigil_channels_rule_title(u32 channel_id, u64 content_version,
-			       u32 rule_index, char *buf, size_t len);
 
 /* keys.c */
 int vigil_keys_init(void);
@@ -162,13 +160,17 @@ int vigil_verify_sig(void *ctx, const void *data, size_t len,
  * @channel_id: channel of the rule
  * @content_version: its content version
  * @m: the match
+ * @title: the rule's title, in the channel's payload
+ * @title_len: its length (cut to VIGIL_MAX_TITLE_LEN)
  *
- * Probe context.  Copies what it needs into preallocated per-CPU space;
- * what it cannot queue (rate limit, full queue) is counted as dropped.
- * Carries out VIGIL_ACTION_KILL on the current task (best effort).
+ * Probe context.  Copies what it needs into preallocated per-CPU space,
+ * the title included, so the record no longer needs the channel; what it
+ * cannot queue (rate limit, full queue) is counted as dropped.  Carries
+ * out VIGIL_ACTION_KILL on the current task (best effort).
  */
 void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
-			u64 content_version, const struct vigil_match *m);
+			u64 content_version, const struct vigil_match *m,
+			const char *title, u32 title_len);
 
 /**
  * vigil_report_notice() - queue a record about a channel, not a rule
