@@ -126,8 +126,8 @@ enum vigil_cmd {
  * @VIGIL_A_PPID: u64, process id of the parent
  * @VIGIL_A_UID: u64, real uid (initial user namespace)
  * @VIGIL_A_COMM: string, the task's command name
- * @VIGIL_A_RULE_TITLE: string, the rule's title, copied from its channel when it
- *	matched
+ * @VIGIL_A_RULE_TITLE: string, the rule's title, copied from its channel
+ *	when it matched
  * @VIGIL_A_FIELDS: nest of VIGIL_A_FIELD
  * @VIGIL_A_FIELD: nest of enum vigil_field_attr
  * @VIGIL_A_PAD: padding for 64-bit attributes
