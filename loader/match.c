@@ -36,6 +36,7 @@
  * @rs: the rule set
  * @ev: the event
  * @w: the budget
+ * @desc: the schema of @ev's type, which is every evaluated rule's
  * @sc: this CPU's scratch of @rs (ruleset.h)
  * @gen: the evaluation's generation, in @sc[0]
  */
@@ -43,6 +44,7 @@ struct vr_run {
 	const struct vigil_ruleset *rs;
 	const struct vigil_event *ev;
 	struct vigil_work *w;
+	const struct vigil_event_desc *desc;
 	u64 *sc;
 	u64 gen;
 };
@@ -245,20 +247,27 @@ static bool vr_pred(struct vr_run *run, const struct vigil_node_rec *nd,
  * live in the bits of a u64; the compiler bounded the depth by
  * VIGIL_MAX_EXPR_DEPTH, and every pop is checked again here anyway.  The
  * rule and its nodes are charged first, each value as it is compared; a
- * rule the budget cannot finish is false, and @w says over.
+ * rule the budget cannot finish is false, and @w says over.  The rule is
+ * of the event's type: its lists are per type, and vigil_rule_eval()
+ * checks.
  */
 static bool vr_eval(struct vr_run *run, const struct vr_rule *rule, int flip)
 {
 	const struct vigil_node_rec *nd = run->rs->nodes + rule->node;
 	struct vigil_work *w = run->w;
-	const struct vigil_event_desc *desc = vigil_event_desc(rule->type);
+	const struct vigil_event_desc *desc = run->desc;
 	u32 depth = 0, i, argc;
 	u64 stack = 0, mask, bits;
 	bool v;
 
 	BUILD_BUG_ON(VIGIL_MAX_EXPR_DEPTH > 63);
-	if (!desc || !vr_charge(w, vr_rule_work(rule->nnodes)))
+	if (!vr_charge(w, vr_rule_work(rule->nnodes)))
 		return false;
+	/* most rules are one predicate: no stack */
+	if (rule->nnodes == 1 && nd->kind == VIGIL_NODE_PRED) {
+		v = vr_pred(run, nd, desc);
+		return !w->over && v != (flip == 0);
+	}
 	for (i = 0; i < rule->nnodes; i++, nd++) {
 		argc = le16_to_cpu(nd->argc);
 		switch (nd->kind) {
@@ -369,6 +378,7 @@ static void vr_begin(struct vr_run *run, const struct vigil_ruleset *rs,
 	run->rs = rs;
 	run->ev = ev;
 	run->w = w;
+	run->desc = vigil_event_desc(ev->type);
 	run->sc = rs->scratch + (size_t)vigil_cpu_get() * rs->swords;
 	run->gen = ++run->sc[0];
 }
