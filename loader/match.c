@@ -38,15 +38,15 @@
  * @w: the budget
  * @desc: the schema of @ev's type, which is every evaluated rule's
  * @sc: this CPU's scratch of @rs (ruleset.h)
- * @gen: the evaluation's generation, in @sc[0]
+ * @gen: the evaluation's generation, in @sc[0], never 0
  */
 struct vr_run {
 	const struct vigil_ruleset *rs;
 	const struct vigil_event *ev;
 	struct vigil_work *w;
 	const struct vigil_event_desc *desc;
-	u64 *sc;
-	u64 gen;
+	u32 *sc;
+	u32 gen;
 };
 
 static const u8 vr_empty[1];
@@ -124,7 +124,7 @@ static u32 vr_sub_find(struct vr_run *run, u32 sub, u32 pat, const u8 *s,
 		       u32 n)
 {
 	const struct vigil_ruleset *rs = run->rs;
-	u64 *stamp = run->sc + rs->sc_pat;
+	u32 *stamp = run->sc + rs->sc_pat;
 	u16 *end = (u16 *)(run->sc + rs->sc_end);
 	const struct vigil_sub *g;
 
@@ -370,7 +370,7 @@ static int vr_run_cands(struct vr_run *run, const struct vr_type *ty,
 
 /*
  * Start an evaluation: take this CPU's scratch (the caller stays on it
- * until vr_end()) and a new generation; a 64-bit counter does not wrap.
+ * until vr_end()) and a new generation, a 32-bit count that skips 0.
  */
 static void vr_begin(struct vr_run *run, const struct vigil_ruleset *rs,
 		     const struct vigil_event *ev, struct vigil_work *w)
@@ -381,6 +381,11 @@ static void vr_begin(struct vr_run *run, const struct vigil_ruleset *rs,
 	run->desc = vigil_event_desc(ev->type);
 	run->sc = rs->scratch + (size_t)vigil_cpu_get() * rs->swords;
 	run->gen = ++run->sc[0];
+	if (unlikely(!run->gen)) {
+		/* once in 2^32 evaluations: no stamp may look current */
+		memset(run->sc, 0, (size_t)rs->swords * sizeof(*run->sc));
+		run->gen = run->sc[0] = 1;
+	}
 }
 
 static void vr_end(struct vr_run *run)

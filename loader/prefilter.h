@@ -157,9 +157,9 @@ struct vigil_cands {
 	u32 n;
 	u32 tries;
 	bool overflow;
-	u64 *key_seen;
-	u64 *rule_seen;
-	u64 gen;
+	u32 *key_seen;
+	u32 *rule_seen;
+	u32 gen;
 };
 
 /**
@@ -169,8 +169,8 @@ struct vigil_cands {
  * @rule_seen: likewise
  * @gen: likewise
  */
-static inline void vigil_cands_init(struct vigil_cands *c, u64 *key_seen,
-				    u64 *rule_seen, u64 gen)
+static inline void vigil_cands_init(struct vigil_cands *c, u32 *key_seen,
+				    u32 *rule_seen, u32 gen)
 {
 	c->n = 0;
 	c->tries = 0;

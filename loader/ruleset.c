@@ -716,9 +716,10 @@ static int vr_subs(struct vr_build *b)
 }
 
 /*
- * The scratch the matcher stamps, per CPU: a word for the evaluation's
- * generation, one per automaton, one per pattern, one per prefilter key,
- * one per rule, and a u16 per pattern for where it was first found.
+ * The scratch the matcher stamps, per CPU, in 32-bit words: one for the
+ * evaluation's generation, one per automaton, one per pattern, one per
+ * prefilter key, one per rule, and a u16 per pattern for where it was
+ * first found.
  */
 static int vr_scratch(struct vr_build *b)
 {
@@ -729,8 +730,8 @@ static int vr_scratch(struct vr_build *b)
 	rs->sc_key = rs->sc_pat + rs->npat;
 	rs->sc_rule = rs->sc_key + rs->pf.nstamps;
 	rs->sc_end = rs->sc_rule + rs->nrules;
-	rs->swords = rs->sc_end + (rs->npat + 3) / 4;
-	size = (size_t)vigil_ncpus() * rs->swords * sizeof(u64);
+	rs->swords = rs->sc_end + (rs->npat + 1) / 2;
+	size = (size_t)vigil_ncpus() * rs->swords * sizeof(u32);
 	rs->scratch = vr_alloc(b, size, false);
 	if (!rs->scratch)
 		return -ENOMEM;

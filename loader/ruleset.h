@@ -111,12 +111,13 @@ struct vr_type {
  * @npat: their distinct patterns, all together
  * @sub_of: by vigil_sub_key() of a type, field and case, the index + 1
  *	of its automaton in @subs, or 0
- * @scratch: per CPU, @swords words: the generation of the evaluation
- *	under way; per automaton the generation it last scanned; per
- *	pattern the generation it was last found (from @sc_pat); per
- *	prefilter key likewise (from @sc_key); per rule the generation
- *	that made it a candidate (from @sc_rule); per pattern, as u16,
- *	where it was first found (from @sc_end)
+ * @scratch: per CPU, @swords 32-bit words: the generation of the
+ *	evaluation under way; per automaton the generation it last
+ *	scanned; per pattern the generation it was last found (from
+ *	@sc_pat); per prefilter key likewise (from @sc_key); per rule the
+ *	generation that made it a candidate (from @sc_rule); per pattern,
+ *	as u16, where it was first found (from @sc_end).  A generation is
+ *	never 0: when the count wraps, the stamps are cleared.
  * @swords: words of @scratch per CPU
  * @sc_pat: where in a CPU's scratch the patterns' stamps start
  * @sc_key: where the prefilter keys' stamps start
@@ -141,7 +142,7 @@ struct vigil_ruleset {
 	struct vigil_sub_state *states;
 	u32 npat;
 	u16 sub_of[(VIGIL_EV_MAX + 1) * VIGIL_MAX_FIELDS * 2];
-	u64 *scratch;
+	u32 *scratch;
 	u32 swords;
 	u32 sc_pat;
 	u32 sc_key;

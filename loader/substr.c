@@ -325,13 +325,13 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
  * @stamp: per pattern of the rule set; those found are set to @gen
  * @end: per pattern of the rule set; where in @s the first occurrence of
  *	each pattern found ends
- * @gen: the event's generation
+ * @gen: the event's generation, not 0
  *
  * At most vigil_sub_work(@g, @n) steps.
  */
 void vigil_sub_scan(const struct vigil_sub *g,
 		    const struct vigil_sub_state *st, const u8 *s, u32 n,
-		    u64 *stamp, u16 *end, u64 gen)
+		    u32 *stamp, u16 *end, u32 gen)
 {
 	u32 q = g->root, i, t, o, p;
 	u8 c;

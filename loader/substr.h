@@ -153,6 +153,6 @@ void vigil_sub_build(struct vigil_sub *g, struct vigil_sub_state *st,
 		     struct vigil_sub_pat *pats, u32 n, u32 nodes, u32 *tmp);
 void vigil_sub_scan(const struct vigil_sub *g,
 		    const struct vigil_sub_state *st, const u8 *s, u32 n,
-		    u64 *stamp, u16 *end, u64 gen);
+		    u32 *stamp, u16 *end, u32 gen);
 
 #endif /* VIGIL_SUBSTR_H */

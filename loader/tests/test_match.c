@@ -1534,6 +1534,44 @@ static void test_scan_or_not(void **state)
 	}
 }
 
+/*
+ * The generation is a 32-bit count in each CPU's scratch: when it wraps,
+ * every stamp is cleared, so that none left from 2^32 evaluations before
+ * can pass for one of the new evaluation (an automaton taken as scanned,
+ * a pattern as found).
+ */
+static void test_generation_wraps(void **state)
+{
+	struct vigil_event ev;
+	struct tu_payload b;
+	struct hits h;
+	struct set s;
+	u32 cpu, i, *sc;
+
+	tu_init(&b);
+	tu_rule(&b, 1, VIGIL_EV_OPEN, "t");
+	tu_pred_str(&b, VIGIL_OPEN_path, VIGIL_OP_CONTAINS, 0, "/secret",
+		    NULL);
+	set_build(&s, &b);
+	tu_free(&b);
+	ev_init(&ev, VIGIL_EV_OPEN);
+	ev_str(&ev, VIGIL_OPEN_path, "/srv/secret/key");
+	assert_int_equal(run(&s, &ev, &h), 1);
+	/* every stamp as the first generations after a wrap would set it */
+	for (cpu = 0; cpu < vigil_ncpus(); cpu++) {
+		sc = s.rs->scratch + (size_t)cpu * s.rs->swords;
+		sc[0] = U32_MAX;
+		for (i = 1; i < s.rs->sc_end; i++)
+			sc[i] = 1 + i % 2;
+	}
+	ev_str(&ev, VIGIL_OPEN_path, "/srv/public/key");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(run(&s, &ev, &h), 0);
+	ev_str(&ev, VIGIL_OPEN_path, "/srv/secret/key");
+	assert_int_equal(run(&s, &ev, &h), 1);
+	set_free(&s);
+}
+
 static void test_nomem(void **state)
 {
 	struct vigil_ruleset *rs;
@@ -1677,6 +1715,7 @@ int main(void)
 		cmocka_unit_test(test_random_differential),
 		cmocka_unit_test(test_match_may),
 		cmocka_unit_test(test_scan_or_not),
+		cmocka_unit_test(test_generation_wraps),
 		cmocka_unit_test(test_work_bound),
 		cmocka_unit_test(test_work_budget),
 		cmocka_unit_test(test_nomem),

@@ -93,7 +93,7 @@ static void check_probe_work(const struct vigil_pf *pf)
  * The evaluation's stamps of the keys and of the rules, as the matcher's
  * scratch holds them.
  */
-static u64 stamps[1024], rule_stamps[1024], gen;
+static u32 stamps[1024], rule_stamps[1024], gen;
 
 static void cands(const struct vigil_pf *pf, struct vigil_cands *c)
 {

@@ -61,8 +61,8 @@ struct set {
 	struct vigil_sub_pat *sp;
 	u32 *id;	/* per pattern as given, its index */
 	u32 n;
-	u64 gen;
-	u64 *stamp;
+	u32 gen;
+	u32 *stamp;
 	u16 *end;
 };
 
@@ -100,7 +100,7 @@ static void set_build_skip(struct set *t, const u8 *const *p,
 	for (k = 0; k < n; k++)
 		t->id[t->sp[k].vi] = t->sp[k].id;
 	assert_int_equal(t->g.skip, skip);
-	t->stamp = calloc(t->g.pat_first + t->g.npat, sizeof(u64));
+	t->stamp = calloc(t->g.pat_first + t->g.npat, sizeof(u32));
 	t->end = calloc(t->g.pat_first + t->g.npat, sizeof(u16));
 }
 
