@@ -15,15 +15,8 @@
 #include "testutil.h"
 #include "ruleset.h"
 
-static u32 rnd_state = 4242;
-
-static u32 rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
-}
+#define RND_SEED	4242U
+#include "rnd.h"
 
 /* A compiled rule set and the payload it points into. */
 struct set {

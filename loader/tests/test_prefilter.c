@@ -15,15 +15,8 @@
 #include "prefilter.h"
 #include "strmatch.h"
 
-static u32 rnd_state = 777;
-
-static u32 rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
-}
+#define RND_SEED	777U
+#include "rnd.h"
 
 static bool occurs(const u8 *s, u32 n, const u8 *p, u32 m)
 {

@@ -14,15 +14,8 @@
 
 #include "strmatch.h"
 
-static u32 rnd_state = 12345;
-
-static u32 rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
-}
+#define RND_SEED	12345U
+#include "rnd.h"
 
 static const u8 *U(const char *s)
 {

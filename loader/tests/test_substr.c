@@ -14,15 +14,8 @@
 #include "strmatch.h"
 #include "substr.h"
 
-static u32 rnd_state = 4242;
-
-static u32 rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
-}
+#define RND_SEED	4242U
+#include "rnd.h"
 
 static bool naive_contains(const u8 *s, u32 n, const u8 *p, u32 m,
 			   bool nocase)
