@@ -658,35 +658,6 @@ struct vigil_match_ctx {
 	const struct vigil_channel *ch;
 };
 
-/*
- * The title of rule @rule_index of @ch, in its payload, and its length in
- * @len; "" if the index is not a rule (the loader checked the payload;
- * checked again, it costs nothing here).
- */
-static const char *vigil_rule_title(const struct vigil_channel *ch,
-				    u32 rule_index, u32 *len)
-{
-	const struct vigil_payload_header *ph = (const void *)ch->payload;
-	const struct vigil_rule_rec *r;
-	size_t strtab, off, n;
-
-	*len = 0;
-	if (ch->payload_size < sizeof(*ph) ||
-	    rule_index >= le32_to_cpu(ph->nrules))
-		return "";
-	strtab = sizeof(*ph) +
-		 (size_t)le32_to_cpu(ph->nrules) * sizeof(*r) +
-		 (size_t)le32_to_cpu(ph->nnodes) * sizeof(struct vigil_node_rec) +
-		 (size_t)le32_to_cpu(ph->nvalues) * sizeof(struct vigil_value_rec);
-	r = (const struct vigil_rule_rec *)(ph + 1) + rule_index;
-	off = strtab + le32_to_cpu(r->title.off);
-	n = le32_to_cpu(r->title.len);
-	if (off > ch->payload_size || n > ch->payload_size - off)
-		return "";
-	*len = n;
-	return (const char *)ch->payload + off;
-}
-
 /* A rule matched: the record takes its title now, the channel may go. */
 static int vigil_on_match(void *ctx, const struct vigil_match *m)
 {
@@ -695,7 +666,7 @@ static int vigil_on_match(void *ctx, const struct vigil_match *m)
 	u32 len;
 
 	atomic64_inc(&vigil_counters.events_matched);
-	title = vigil_rule_title(mc->ch, m->rule_index, &len);
+	title = vigil_ruleset_title(mc->ch->rules, m->rule_index, &len);
 	vigil_report_match(mc->ev, mc->ch->channel_id,
 			   mc->ch->content_version, m, title, len);
 	return 0;

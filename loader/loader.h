@@ -224,13 +224,25 @@ int vigil_ruleset_compile(const u8 *p, size_t len, struct vigil_ruleset **out,
  * @type: event type
  *
  * No event of @type, whatever its values, makes vigil_match() take more
- * steps against @rs than this (channels/FORMAT.md, "Work"), and
- * vigil_match_may() on one of its fields no more than that again: the
- * bound counts the prefilter's scans twice.  0 for a type without rules.
+ * steps against @rs than this (channels/FORMAT.md, "Work"), together with
+ * vigil_match_may() on one of its fields: the bound counts what that may
+ * scan too.  0 for a type without rules.
  *
  * Return: the bound in steps, at most VIGIL_MAX_EVENT_WORK.
  */
 u64 vigil_ruleset_work(const struct vigil_ruleset *rs, u32 type);
+
+/**
+ * vigil_ruleset_title() - the title of one rule
+ * @rs: compiled rule set
+ * @rule_index: index of the rule in the payload
+ * @len: out: the title's length in bytes
+ *
+ * Return: the title's bytes in the payload, not NUL-terminated; "" (and
+ * @len 0) if @rule_index is not a rule.
+ */
+const char *vigil_ruleset_title(const struct vigil_ruleset *rs,
+				u32 rule_index, u32 *len);
 
 /**
  * vigil_ruleset_costliest() - the rule of one event type with most work

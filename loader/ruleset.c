@@ -899,6 +899,7 @@ static int vr_alloc_all(struct vr_build *b)
 	b->rs = rs;
 	rs->mem = sizeof(*rs);
 	rs->nrules = src->nrules;
+	rs->recs = src->rules;
 	rs->nodes = src->nodes;
 	rs->values = src->values;
 	rs->strtab = src->strtab;
@@ -1084,6 +1085,20 @@ u64 vigil_ruleset_work(const struct vigil_ruleset *rs, u32 type)
 	if (!rs || !type || type > VIGIL_EV_MAX)
 		return 0;
 	return rs->types[type].work;
+}
+
+const char *vigil_ruleset_title(const struct vigil_ruleset *rs,
+				u32 rule_index, u32 *len)
+{
+	const struct vigil_strref *t;
+
+	*len = 0;
+	if (!rs || rule_index >= rs->nrules)
+		return "";
+	/* checked by the validator: in the string table, without a NUL */
+	t = &rs->recs[rule_index].title;
+	*len = le32_to_cpu(t->len);
+	return (const char *)rs->strtab + le32_to_cpu(t->off);
 }
 
 u32 vigil_ruleset_costliest(const struct vigil_ruleset *rs, u32 type,

@@ -95,6 +95,7 @@ struct vr_type {
 /**
  * struct vigil_ruleset - a compiled rule set
  * @nrules: number of rules
+ * @recs: the payload's rules
  * @nodes: the payload's nodes
  * @values: the payload's values
  * @strtab: the payload's string table
@@ -129,6 +130,7 @@ struct vr_type {
  */
 struct vigil_ruleset {
 	u32 nrules;
+	const struct vigil_rule_rec *recs;
 	const struct vigil_node_rec *nodes;
 	const struct vigil_value_rec *values;
 	const u8 *strtab;

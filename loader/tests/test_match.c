@@ -1565,6 +1565,35 @@ static void test_generation_wraps(void **state)
 	set_free(&s);
 }
 
+/* A rule's title, as the sensor copies it into a match record. */
+static void test_titles(void **state)
+{
+	static const char *const titles[] = { "first rule", "x", "third" };
+	struct tu_payload b;
+	struct set s;
+	const char *t;
+	u32 i, len;
+
+	tu_init(&b);
+	for (i = 0; i < ARRAY_SIZE(titles); i++) {
+		tu_rule(&b, i + 1, VIGIL_EV_OPEN, titles[i]);
+		tu_pred_num(&b, VIGIL_OPEN_flags, VIGIL_OP_EQ, i);
+	}
+	set_build(&s, &b);
+	tu_free(&b);
+	for (i = 0; i < ARRAY_SIZE(titles); i++) {
+		t = vigil_ruleset_title(s.rs, i, &len);
+		assert_int_equal(len, strlen(titles[i]));
+		assert_memory_equal(t, titles[i], len);
+	}
+	t = vigil_ruleset_title(s.rs, ARRAY_SIZE(titles), &len);
+	assert_int_equal(len, 0);
+	assert_string_equal(t, "");
+	t = vigil_ruleset_title(NULL, 0, &len);
+	assert_int_equal(len, 0);
+	set_free(&s);
+}
+
 static void test_nomem(void **state)
 {
 	struct vigil_ruleset *rs;
@@ -1709,6 +1738,7 @@ int main(void)
 		cmocka_unit_test(test_match_may),
 		cmocka_unit_test(test_scan_or_not),
 		cmocka_unit_test(test_generation_wraps),
+		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_work_bound),
 		cmocka_unit_test(test_work_budget),
 		cmocka_unit_test(test_nomem),
