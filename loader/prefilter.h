@@ -14,9 +14,9 @@
  * (two bits of one word), a hit one probe of the table, which walks
  * distinct keys only; a key found the first time in an evaluation brings
  * its rules, found again nothing, and a rule already brought is dropped
- * by its stamp.  Every rule whose key
- * occurs is a candidate; the exact evaluation decides, so chance hits
- * cost time, never a wrong answer, and an anchor always finds its rule.
+ * by its stamp.  Every rule whose key occurs is a candidate; the exact
+ * evaluation decides, so chance hits cost time, never a wrong answer,
+ * and an anchor always finds its rule.
  */
 #ifndef VIGIL_PREFILTER_H
 #define VIGIL_PREFILTER_H

@@ -170,14 +170,6 @@ struct vigil_ruleset {
  * anchors).
  */
 #define VIGIL_WORK_EVENT	2048U
-/*
- * The prefilter is worth its scans only while they cost less than
- * evaluating every rule would: an event whose keyed fields are long
- * enough to cost more has every rule evaluated instead.  A test sets
- * vigil_pf_always before compiling to have every event scanned.
- */
-extern bool vigil_pf_always;
-
 /* Bytes compared in one step of eq, prefix and suffix. */
 #define VIGIL_WORK_WORD		8U
 
@@ -238,6 +230,14 @@ static inline u64 vr_value_work_max(u8 op, bool str, const u8 *p, u32 m)
 	return vr_value_work(op, m, op == VIGIL_OP_EQ ? m : VIGIL_MAX_FIELD_LEN,
 			     (m + 63) / 64);
 }
+
+/*
+ * The prefilter is worth its scans only while they cost less than
+ * evaluating every rule would: an event whose keyed fields are long
+ * enough to cost more has every rule evaluated instead.  A test sets
+ * vigil_pf_always before compiling to have every event scanned.
+ */
+extern bool vigil_pf_always;
 
 /*
  * The most vigil_match_may() scans: when it says maybe, its caller builds
