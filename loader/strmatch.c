@@ -272,6 +272,40 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 	}
 }
 
+/*
+ * The NFA of vigil_glob_match() for a glob of at most 128 atoms, the
+ * common case, with its state in two registers: the second stays zero
+ * (its rows masked off) when there is one word.  The same steps as the
+ * loop over words, without the loop and the array: about twice as fast.
+ */
+static bool vg_nfa2(const struct vigil_glob *g, const u8 *s, u32 n,
+		    bool nocase)
+{
+	const u64 *star = g->data, *row;
+	u32 nw = g->nwords, top = g->natoms - 1, i;
+	u64 m1 = nw > 1 ? ~0ULL : 0, star0 = star[0], star1 = star[nw - 1] & m1;
+	u64 fin0 = top < 64 ? 1ULL << top : 0;
+	u64 fin1 = top < 64 ? 0 : 1ULL << (top - 64);
+	u64 d0 = 0, d1 = 0, s0 = 1, keep = g->star0 ? 1 : 0, nd0;
+	/* once a final state that loops is reached, the glob matches */
+	u64 loop0 = star0 & fin0, loop1 = star1 & fin1;
+
+	for (i = 0; i < n; i++) {
+		u8 c = nocase ? vigil_fold(s[i]) : s[i];
+
+		row = g->data + (size_t)nw * (1 + vigil_glob_class(g, c));
+		nd0 = ((d0 << 1 | s0) & row[0]) | (d0 & star0);
+		d1 = ((d1 << 1 | d0 >> 63) & row[nw - 1] & m1) | (d1 & star1);
+		d0 = nd0;
+		s0 &= keep;
+		if (!(d0 | d1 | s0))
+			return false;
+		if ((d0 & loop0) | (d1 & loop1))
+			return true;
+	}
+	return (d0 & fin0) | (d1 & fin1);
+}
+
 /**
  * vigil_glob_match() - text matches a compiled glob, entirely
  * @g: from vigil_glob_build()
@@ -310,6 +344,8 @@ bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 		return g->star0 || !n;
 	if (nw > VIGIL_GLOB_WORDS)
 		return false;
+	if (nw <= 2)
+		return vg_nfa2(g, s, n, nocase);
 	lw = (k - 1) / 64;
 	lb = 1ULL << ((k - 1) % 64);
 	final_loops = star[lw] & lb;
