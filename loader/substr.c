@@ -164,16 +164,13 @@ u32 vigil_sub_count(const struct vigil_sub_pat *pats, u32 n)
 	return count;
 }
 
-/* The child of state @u on byte @c, or 0 if it has none. */
-static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
-		    u32 u, u8 c)
+/* The child of state @u, not a root, on byte @c, or 0 if it has none. */
+static inline u32 vs_down(const struct vigil_sub_state *st, u32 u, u8 c)
 {
-	u32 lo, hi, mid;
+	u32 lo = st[u].first, hi = lo + st[u].nchild, mid;
 
-	if (u == g->root)
-		return g->next[c] == g->root ? 0 : g->next[c];
-	lo = st[u].first;
-	hi = lo + st[u].nchild;
+	if (st[u].nchild == 1)	/* most states of a trie */
+		return st[lo].label == c ? lo : 0;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (st[mid].label == c)
@@ -184,6 +181,15 @@ static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
 			hi = mid;
 	}
 	return 0;
+}
+
+/* The child of state @u on byte @c, or 0 if it has none. */
+static u32 vs_child(const struct vigil_sub *g, const struct vigil_sub_state *st,
+		    u32 u, u8 c)
+{
+	if (u == g->root)
+		return g->next[c] == g->root ? 0 : g->next[c];
+	return vs_down(st, u, c);
 }
 
 /*
@@ -333,23 +339,15 @@ void vigil_sub_scan(const struct vigil_sub *g,
 		    const struct vigil_sub_state *st, const u8 *s, u32 n,
 		    u32 *stamp, u16 *end, u32 gen)
 {
-	u32 q = g->root, i, t, o, p;
+	u32 root = g->root, q = root, i, t = 0, o, p;
+	bool nocase = g->nocase;
 	u8 c;
 
 	for (i = g->skip; i < n; i++) {
-		c = vs_byte(s, i, g->nocase);
-		for (;;) {
-			if (q == g->root) {
-				q = g->next[c];
-				break;
-			}
-			t = vs_child(g, st, q, c);
-			if (t) {
-				q = t;
-				break;
-			}
+		c = vs_byte(s, i, nocase);
+		while (q != root && !(t = vs_down(st, q, c)))
 			q = st[q].fail;
-		}
+		q = q == root ? g->next[c] : t;
 		for (o = st[q].out; o; o = st[st[o].fail].out) {
 			p = st[o].pat;
 			if (stamp[p] == gen)
