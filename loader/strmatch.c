@@ -151,7 +151,7 @@ size_t vigil_glob_scan(const u8 *p, u32 m, bool nocase,
 	gi->nclass++;		/* class 0: bytes no literal atom names */
 	nwords = (k + 63) / 64;
 	gi->size = sizeof(struct vigil_glob) +
-		   (size_t)nwords * (1 + gi->nclass) * sizeof(u64);
+		   (size_t)nwords * (1 + gi->nclass) * sizeof(u64) + 256;
 	gi->affix = vigil_glob_affix(p, m, &gi->sh);
 	if (gi->affix)
 		gi->size = sizeof(struct vigil_glob) +
@@ -176,13 +176,10 @@ size_t vigil_glob_size(const u8 *p, u32 m)
 	return vigil_glob_scan(p, m, false, &gi);
 }
 
-static inline u32 vigil_glob_class(const struct vigil_glob *g, u8 c)
+/* The byte classes of an NFA glob: 256 bytes after its rows. */
+static inline const u8 *vg_classes(const struct vigil_glob *g)
 {
-	u64 w = g->bitmap[c >> 6], bit = 1ULL << (c & 63);
-
-	if (!(w & bit))
-		return 0;
-	return 1 + g->rank[c >> 6] + vigil_popcount64(w & (bit - 1));
+	return (const u8 *)(g->data + (size_t)g->nwords * (1 + g->nclass));
 }
 
 /**
@@ -199,10 +196,10 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 	u32 i = 0, k = 0, n = 0, nw, w, cls;
 	u16 cls_of[256];	/* the class of each byte */
 	u64 *star, *row, x;
+	u8 *tab;
 	bool st = false;
 	u8 c;
 
-	memcpy(g->bitmap, gi->bitmap, sizeof(g->bitmap));
 	if (gi->affix) {
 		u8 *lit = (u8 *)g->data;
 
@@ -219,14 +216,16 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
 	nw = (gi->natoms + 63) / 64;
 	g->natoms = gi->natoms;
 	g->nwords = nw;
-	/* class 0, then the literal bytes in order; and the ranks */
+	/* class 0, then the literal bytes in order */
 	memset(cls_of, 0, sizeof(cls_of));
-	for (w = 0; w < 4; w++) {
-		g->rank[w] = n;
-		for (x = g->bitmap[w]; x; x &= x - 1)
+	for (w = 0; w < 4; w++)
+		for (x = gi->bitmap[w]; x; x &= x - 1)
 			cls_of[w * 64 + __builtin_ctzll(x)] = ++n;
-	}
 	g->nclass = n + 1;
+	/* what a field's byte is, folded here so that the match needn't */
+	tab = (u8 *)vg_classes(g);
+	for (w = 0; w < 256; w++)
+		tab[w] = cls_of[nocase ? vigil_fold(w) : w];
 	star = g->data;
 	/* the atoms: a run of stars, then a literal (maybe escaped) or a ? */
 	while (i < m && k < gi->natoms) {
@@ -278,10 +277,10 @@ void vigil_glob_build(const u8 *p, u32 m, bool nocase,
  * (its rows masked off) when there is one word.  The same steps as the
  * loop over words, without the loop and the array: about twice as fast.
  */
-static bool vg_nfa2(const struct vigil_glob *g, const u8 *s, u32 n,
-		    bool nocase)
+static bool vg_nfa2(const struct vigil_glob *g, const u8 *s, u32 n)
 {
 	const u64 *star = g->data, *row;
+	const u8 *cls = vg_classes(g);
 	u32 nw = g->nwords, top = g->natoms - 1, i;
 	u64 m1 = nw > 1 ? ~0ULL : 0, star0 = star[0], star1 = star[nw - 1] & m1;
 	u64 fin0 = top < 64 ? 1ULL << top : 0;
@@ -291,9 +290,7 @@ static bool vg_nfa2(const struct vigil_glob *g, const u8 *s, u32 n,
 	u64 loop0 = star0 & fin0, loop1 = star1 & fin1;
 
 	for (i = 0; i < n; i++) {
-		u8 c = nocase ? vigil_fold(s[i]) : s[i];
-
-		row = g->data + (size_t)nw * (1 + vigil_glob_class(g, c));
+		row = g->data + (size_t)nw * (1 + cls[s[i]]);
 		nd0 = ((d0 << 1 | s0) & row[0]) | (d0 & star0);
 		d1 = ((d1 << 1 | d0 >> 63) & row[nw - 1] & m1) | (d1 & star1);
 		d0 = nd0;
@@ -324,6 +321,7 @@ bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 {
 	u64 d[VIGIL_GLOB_WORDS] = { 0 };
 	const u64 *star = g->data, *row;
+	const u8 *cls;
 	u32 nw = g->nwords, k = g->natoms, i, w, lw;
 	u64 lb, carry, nd, any;
 	bool s0 = true, final_loops;
@@ -345,14 +343,13 @@ bool vigil_glob_match(const struct vigil_glob *g, const u8 *s, u32 n,
 	if (nw > VIGIL_GLOB_WORDS)
 		return false;
 	if (nw <= 2)
-		return vg_nfa2(g, s, n, nocase);
+		return vg_nfa2(g, s, n);
+	cls = vg_classes(g);
 	lw = (k - 1) / 64;
 	lb = 1ULL << ((k - 1) % 64);
 	final_loops = star[lw] & lb;
 	for (i = 0; i < n; i++) {
-		u8 c = nocase ? vigil_fold(s[i]) : s[i];
-
-		row = g->data + (size_t)nw * (1 + vigil_glob_class(g, c));
+		row = g->data + (size_t)nw * (1 + cls[s[i]]);
 		carry = s0;
 		any = 0;
 		for (w = 0; w < nw; w++) {

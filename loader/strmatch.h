@@ -53,8 +53,8 @@ bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
  * @nwords: u64 words per state vector, ceil(@natoms / 64)
  * @star0: state 0 has a self-loop (the pattern starts with '*')
  * @nclass: byte classes: 0 for bytes that no literal atom names, then one
- *	per distinct literal byte, in byte order
- * @rank: number of literal bytes below 64 * i, for the class lookup
+ *	per distinct literal byte, in byte order; at most 256, as no
+ *	pattern holds a NUL byte
  * @affix: VIGIL_GLOB_NFA, or the pattern is a literal with at most two
  *	runs of stars in it (vigil_glob_affix()): VIGIL_GLOB_EXACT (no
  *	star), VIGIL_GLOB_STAR (one run) or VIGIL_GLOB_MID (two), matched
@@ -68,18 +68,18 @@ bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
  * @sub: VIGIL_GLOB_MID: the rule set's automaton that holds the middle,
  *	the one of this field and case that scans from byte @plen on
  * @pat: VIGIL_GLOB_MID: the middle's index among the rule set's patterns
- * @bitmap: the literal bytes (folded for a nocase pattern)
  * @data: NFA: @nwords words of self-loop states (bit j - 1 for state j),
  *	then @nclass rows of @nwords words: the states a byte of that class
- *	may enter (bit j - 1: atom j - 1 accepts the byte).  Affix: the
- *	@plen + @slen literal bytes (folded for nocase)
+ *	may enter (bit j - 1: atom j - 1 accepts the byte), then 256 bytes:
+ *	the class of each byte of a field (folded first for nocase), one
+ *	load a byte.  Affix: the @plen + @slen literal bytes (folded for
+ *	nocase)
  */
 struct vigil_glob {
 	u16 natoms;
 	u8 nwords;
 	u8 star0;
 	u16 nclass;
-	u8 rank[4];
 	u8 affix;
 	u8 reserved;
 	u16 plen;
@@ -88,7 +88,6 @@ struct vigil_glob {
 	u16 reserved2;
 	u32 sub;
 	u32 pat;
-	u64 bitmap[4];
 	u64 data[];
 };
 
