@@ -86,15 +86,6 @@ bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
 	return n >= m && vigil_bytes_eq(s + (n - m), p, m, nocase);
 }
 
-/* Population count without relying on a CPU instruction or a libcall. */
-static inline u32 vigil_popcount64(u64 x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (u32)((x * 0x0101010101010101ULL) >> 56);
-}
-
 /**
  * vigil_glob_scan() - one pass over a glob pattern
  * @p: pattern
