@@ -299,7 +299,8 @@ static bool vg_nfa2(const struct vigil_glob *g, const u8 *s, u32 n)
  * @g: from vigil_glob_build()
  * @s: text
  * @n: its length
- * @nocase: fold the text (the pattern was built with nocase too)
+ * @nocase: fold the text (the pattern was built with nocase too); an
+ *	NFA glob's class table has the fold built in
  * @mid_end: for a VIGIL_GLOB_MID pattern, where in @s the first
  *	occurrence of its middle that starts at byte @g->plen or later ends,
  *	or U32_MAX if there is none (the substring automaton's answer);
