@@ -17,7 +17,7 @@
 
 #include "compat.h"
 
-#define VIGIL_SCHEMA_VERSION	1
+#define VIGIL_SCHEMA_VERSION	2
 
 /**
  * enum vigil_ftype - type of an event field
@@ -42,68 +42,109 @@ enum vigil_ftype {
 	F(gid, U64)				\
 	F(comm, STR)
 
-/* A new program image: execve(2)/execveat(2) that succeeded. */
+/*
+ * Fields every event carries last (schema 2 on): the acting task's
+ * executable, the canonical path of the file its memory maps as its
+ * program (mm->exe_file), which no process chooses the way it chooses its
+ * comm; empty for kernel threads.
+ */
+#define VIGIL_ACTOR_FIELDS(F)			\
+	F(exe, PATH)
+
+/*
+ * A new program image: an execve(2)/execveat(2) that succeeded, on any
+ * route.  filename is the file the kernel executed (for a script, its
+ * interpreter; the script is in argv).
+ */
 #define VIGIL_EXEC_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(euid, U64)				\
 	F(filename, PATH)			\
 	F(argv, STR)		/* argv joined by spaces, bounded */	\
-	F(pcomm, STR)		/* comm of the parent */
+	F(pcomm, STR)		/* comm of the parent */		\
+	VIGIL_ACTOR_FIELDS(F)
 
 /* A new task: fork(2)/clone(2); pid/tgid are the child's. */
 #define VIGIL_FORK_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(parent_pid, U64)			\
-	F(clone_flags, U64)
+	F(clone_flags, U64)			\
+	VIGIL_ACTOR_FIELDS(F)
 
 /* A task exited. */
 #define VIGIL_EXIT_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
-	F(exit_code, U64)
+	F(exit_code, U64)			\
+	VIGIL_ACTOR_FIELDS(F)
 
-/* A file was opened: open(2)/openat(2)/openat2(2). */
+/*
+ * A file was opened, on any route (open(2) and its relatives, creat(2),
+ * io_uring, open_by_handle_at(2), exec), or a name was made to refer to a
+ * file written elsewhere (rename(2), link(2)), which is reported as an
+ * open of that name for writing.  path is canonical.
+ */
 #define VIGIL_OPEN_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(path, PATH)				\
-	F(flags, U64)		/* O_* flags as passed */	\
-	F(mode, U64)
+	F(flags, U64)		/* O_* flags of the open file */	\
+	F(mode, U64)		/* the file's type and permissions */	\
+	VIGIL_ACTOR_FIELDS(F)
 
-/* A named pipe was created: mknod(2)/mknodat(2) with S_IFIFO, mkfifo(3). */
+/*
+ * A named pipe was created (mknod(2), mkfifo(3)), or given a new name
+ * (rename(2), link(2)); path is the new name, canonical.
+ */
 #define VIGIL_FIFO_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(path, PATH)				\
-	F(mode, U64)
+	F(mode, U64)				\
+	VIGIL_ACTOR_FIELDS(F)
 
-/* An outgoing connection: connect(2) on inet, inet6 or unix sockets. */
+/*
+ * An outgoing connection on an inet, inet6 or unix socket: connect(2) and
+ * io_uring's, or a datagram sent to an address (sendto(2), sendmsg(2)).
+ */
 #define VIGIL_CONNECT_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(family, U64)		/* AF_INET, AF_INET6, AF_UNIX */	\
 	F(daddr, ADDR)		/* IPv4 as ::ffff:a.b.c.d; zero for unix */ \
 	F(dport, U64)				\
-	F(unix_path, PATH)	/* empty unless AF_UNIX */
+	F(unix_path, PATH)	/* empty unless AF_UNIX */		\
+	VIGIL_ACTOR_FIELDS(F)
 
-/* A kernel module load request: init_module(2)/finit_module(2). */
+/* A kernel module load: init_module(2)/finit_module(2). */
 #define VIGIL_MODULE_LOAD_FIELDS(F)		\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(path, PATH)		/* file of finit_module, empty otherwise */ \
-	F(args, STR)		/* module parameters */	\
-	F(flags, U64)
+	F(args, STR)		/* module parameters */			\
+	F(flags, U64)				\
+	VIGIL_ACTOR_FIELDS(F)
 
-/* ptrace(2) attach: PTRACE_ATTACH, PTRACE_SEIZE. */
+/*
+ * An attach to another process's memory: ptrace(2) PTRACE_ATTACH and
+ * PTRACE_SEIZE, process_vm_readv(2)/process_vm_writev(2), /proc/PID/mem;
+ * request is ptrace(2)'s, 0 on the other routes.
+ */
 #define VIGIL_PTRACE_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(target_pid, U64)			\
 	F(request, U64)				\
-	F(target_comm, STR)
+	F(target_comm, STR)			\
+	VIGIL_ACTOR_FIELDS(F)
 
-/* A credential change: setuid(2) and relatives; uid/gid are the old ones. */
+/*
+ * A credential change: setuid(2) and its relatives, setgid(2) and its
+ * relatives, an exec of a set-user-ID or set-group-ID program; uid/gid
+ * are the old ones.
+ */
 #define VIGIL_CRED_CHANGE_FIELDS(F)		\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(euid, U64)				\
 	F(new_uid, U64)				\
 	F(new_euid, U64)			\
 	F(new_gid, U64)				\
-	F(syscall, U64)		/* syscall number that made the change */
+	F(syscall, U64)		/* the system call that made it */	\
+	VIGIL_ACTOR_FIELDS(F)
 
 /*
  * The event types: E(NAME, name, number, FIELDS).  Numbers are part of the

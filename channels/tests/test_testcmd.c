@@ -104,7 +104,7 @@ static void parse_errors(void **state)
 		const char *line, *msg;
 	} bad[] = {
 		{ "{\"event\": \"fifo\", \"fields\": {\"pth\": \"/x\"}}",
-		  "unknown field 'pth' for event 'fifo' (fields: pid, tgid, ppid, uid, gid, comm, path, mode)" },
+		  "unknown field 'pth' for event 'fifo' (fields: pid, tgid, ppid, uid, gid, comm, path, mode, exe)" },
 		{ "{\"event\": \"fifoo\"}", "unknown event type 'fifoo'" },
 		{ "{\"fields\": {}}", "\"event\" (a string) is missing" },
 		{ "{\"event\": \"fifo\", \"expects\": []}",

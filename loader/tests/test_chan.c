@@ -491,7 +491,7 @@ static void test_payload_errors(void **state)
 	assert_true(e.in_payload);
 	assert_int_equal(e.offset, tu_node_off(p, 0) + 4);
 	assert_string_equal(e.msg,
-			    "rule 0 (id 1) node 0 reads field 21 of exec, which has 10 fields");
+			    "rule 0 (id 1) node 0 reads field 22 of exec, which has 11 fields");
 	free(f);
 	/* an empty payload header (nrules 0) */
 	memset(p + 4, 0, 20);

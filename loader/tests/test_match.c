@@ -1293,7 +1293,7 @@ static void heavy_event(struct vigil_event *ev, u16 type,
  */
 static void test_work_bound(void **state)
 {
-	static char texts[4][VIGIL_MAX_FIELD_LEN + 1];
+	static char texts[VIGIL_MAX_FIELDS][VIGIL_MAX_FIELD_LEN + 1];
 	static const u32 sizes[] = { 1, 10, 100, 300 };
 	char small[4][256];
 	struct vigil_event ev;
@@ -1340,7 +1340,7 @@ static void test_work_bound(void **state)
  */
 static void test_work_budget(void **state)
 {
-	static char texts[4][VIGIL_MAX_FIELD_LEN + 1];
+	static char texts[VIGIL_MAX_FIELDS][VIGIL_MAX_FIELD_LEN + 1];
 	struct hits full, part;
 	struct vigil_event ev;
 	struct vigil_work w;

@@ -448,18 +448,18 @@ static void test_node_fields(void **state)
 	check(p, len, VIGIL_E_FIELD, n0 + 4);
 	vigil_payload_validate(p, len, &e);
 	assert_string_equal(e.msg,
-			    "rule 0 (id 10) node 0 reads field 10 of exec, which has 10 fields");
-	n->field = cpu_to_le16(VIGIL_EXEC__COUNT - 1);	/* pcomm, a STR */
+			    "rule 0 (id 10) node 0 reads field 11 of exec, which has 11 fields");
+	n->field = cpu_to_le16(VIGIL_EXEC__COUNT - 1);	/* exe, a PATH */
 	check(p, len, VIGIL_E_OK, 0);
 	n->field = 0xffff;
 	check(p, len, VIGIL_E_FIELD, n0 + 4);
 	*n = save;
-	/* field 9 is exec's last, one past open's */
+	/* field 10 is exec's exe, one past open's last */
 	tu_pnode(p, 8)->field = cpu_to_le16(VIGIL_OPEN__COUNT);
 	check(p, len, VIGIL_E_FIELD, tu_node_off(p, 8) + 4);
 	vigil_payload_validate(p, len, &e);
 	assert_string_equal(e.msg,
-			    "rule 2 (id 30) node 0 reads field 9 of open, which has 9 fields");
+			    "rule 2 (id 30) node 0 reads field 10 of open, which has 10 fields");
 	tu_pnode(p, 8)->field = cpu_to_le16(VIGIL_OPEN_path);
 
 	n->op = 0;
