@@ -27,6 +27,7 @@
 
 #include "event.h"
 #include "hooks.h"
+#include "watch.h"
 
 /* --- LSM (built in) ---------------------------------------------------- */
 
@@ -288,6 +289,7 @@ void vigil_hooks_exit(void)
 {
 	vigil_tps_exit();
 	vigil_kprobes_exit();
+	vigil_watch_exit();
 	vigil_event_exit();
 }
 
@@ -303,6 +305,7 @@ int vigil_hooks_init(void)
 	ret = vigil_event_init();
 	if (ret)
 		return ret;
+	vigil_watch_init();
 	ret = vigil_tps_init();
 	if (ret)
 		goto fail;

@@ -50,6 +50,7 @@
 #include <linux/vmalloc.h>
 
 #include "sensor.h"
+#include "watch.h"
 
 /* Most channels active at once. */
 #define VIGIL_MAX_CHANNELS	64
@@ -399,6 +400,7 @@ static void vigil_publish(struct vigil_active *next, struct vigil_active *old,
 	synchronize_rcu();
 	kfree(old);
 	vigil_ent_free(&gone);
+	vigil_watch_changed();
 }
 
 /*
@@ -619,6 +621,21 @@ int vigil_channels_list(void (*fn)(void *ctx,
 	}
 	rcu_read_unlock();
 	return n;
+}
+
+int vigil_channels_each_eq(vigil_eq_fn fn, void *ctx)
+{
+	const struct vigil_active *act;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&vigil_chan_mutex);
+	act = rcu_dereference_protected(vigil_active,
+					lockdep_is_held(&vigil_chan_mutex));
+	for (i = 0; act && i < act->n && !ret; i++)
+		ret = vigil_ruleset_each_eq(act->ent[i].ch->rules, fn, ctx);
+	mutex_unlock(&vigil_chan_mutex);
+	return ret;
 }
 
 /**

@@ -17,6 +17,9 @@
  *			so that a rule on what is written to a name also
  *			sees a file written elsewhere and moved there
  *
+ * A file that a rule names exactly is known by its inode too (watch.h):
+ * reached by another name, it is reported under the rule's name.
+ *
  * Opens are the most frequent events: the path is built first and asked
  * of the prefilter (vigil_channels_may_match()) before anything else.
  */
@@ -27,13 +30,24 @@
 
 #include "event.h"
 #include "hooks.h"
+#include "watch.h"
 
-/* Report an open of a file that the caller resolved to @path. */
-static void vigil_open(struct vigil_scratch *s, struct vigil_str path,
-		       u64 flags, u64 mode)
+/*
+ * Report an open of @inode, which the caller resolved to @path.  A watched
+ * file (watch.h) reached by another name is reported under its watched
+ * name, with @path as via.
+ */
+static void vigil_open(struct vigil_scratch *s, const struct inode *inode,
+		       struct vigil_str path, u64 flags, u64 mode)
 {
+	struct vigil_str via = vigil_event_str(s->buf2, 0);
+	struct vigil_str name = vigil_watch_alias(inode, path, s->buf2);
 	struct vigil_common c;
 
+	if (name.len) {
+		via = path;
+		path = name;
+	}
 	if (!vigil_channels_may_match(VIGIL_EV_OPEN, VIGIL_OPEN_path,
 				      path.ptr, path.len)) {
 		vigil_event_end(s);
@@ -41,7 +55,7 @@ static void vigil_open(struct vigil_scratch *s, struct vigil_str path,
 	}
 	vigil_event_common(s, &c, current);
 	vigil_fill_open(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
-			path, flags, mode, c.exe);
+			path, flags, mode, via, c.exe);
 	vigil_event_submit(s);
 }
 
@@ -68,7 +82,8 @@ int vigil_file_open(struct file *file)
 
 	if (!s)
 		return 0;
-	vigil_open(s, vigil_event_path(&file->f_path, s->buf1),
+	vigil_open(s, file_inode(file),
+		   vigil_event_path(&file->f_path, s->buf1),
 		   file->f_flags & ~O_LARGEFILE, file_inode(file)->i_mode);
 	return 0;
 }
@@ -114,7 +129,7 @@ static void vigil_named(const struct dentry *from, const struct path *dir,
 	if (S_ISFIFO(mode))
 		vigil_fifo(s, vigil_event_child(dir, name, s->buf1), mode);
 	else
-		vigil_open(s, vigil_event_child(dir, name, s->buf1),
+		vigil_open(s, inode, vigil_event_child(dir, name, s->buf1),
 			   O_WRONLY | O_CREAT, mode);
 }
 

@@ -108,6 +108,16 @@ int vigil_channels_list(void (*fn)(void *ctx,
 			void *ctx);
 
 /**
+ * vigil_channels_each_eq() - the exact string values of the active rules
+ * @fn: called for each (vigil_ruleset_each_eq()); may sleep
+ * @ctx: passed to @fn
+ *
+ * Context: process; the active set does not change during the walk.
+ * Return: 0, or the first non-zero value @fn returned.
+ */
+int vigil_channels_each_eq(vigil_eq_fn fn, void *ctx);
+
+/**
  * vigil_channels_match() - run an event through every active channel
  * @ev: the event, filled by a schema producer
  *

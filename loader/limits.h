@@ -54,6 +54,14 @@
 #define VIGIL_MAX_CHANNEL_MEM		(128UL << 20)
 #define VIGIL_MAX_TOTAL_MEM		(256UL << 20)
 
+/*
+ * Distinct files the sensor watches by inode, so that a rule naming a
+ * file exactly also sees it through a hard link or a bind mount: every
+ * path eq value of the active channels' open rules, up to this many (the
+ * rest are matched by name only, with a warning in the kernel log).
+ */
+#define VIGIL_MAX_WATCHED_FILES		4096U
+
 /* Longest string value an event carries; producers truncate to this. */
 #define VIGIL_MAX_FIELD_LEN		4096U
 

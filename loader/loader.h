@@ -255,6 +255,34 @@ const char *vigil_ruleset_title(const struct vigil_ruleset *rs,
 u32 vigil_ruleset_costliest(const struct vigil_ruleset *rs, u32 type,
 			    u64 *work);
 
+/**
+ * typedef vigil_eq_fn - one exact value of a string or path field
+ * @ctx: from vigil_ruleset_each_eq()
+ * @type: event type of the rule
+ * @field: field index in @type
+ * @s: the value's bytes in the payload, not NUL-terminated
+ * @len: their number (1..VIGIL_MAX_PATTERN_LEN)
+ *
+ * Return: 0 to go on, anything else to stop the walk.
+ */
+typedef int (*vigil_eq_fn)(void *ctx, u32 type, u32 field, const u8 *s,
+			   u32 len);
+
+/**
+ * vigil_ruleset_each_eq() - walk the exact values a rule set compares
+ * @rs: compiled rule set
+ * @fn: called once per value of each case-sensitive eq predicate on a
+ *	string or path field, in payload order (a value named twice comes
+ *	twice)
+ * @ctx: passed to @fn
+ *
+ * The driver watches the files that path rules name (driver/watch.c).
+ *
+ * Return: 0, or the first non-zero value @fn returned.
+ */
+int vigil_ruleset_each_eq(const struct vigil_ruleset *rs, vigil_eq_fn fn,
+			  void *ctx);
+
 /** vigil_ruleset_free() - release a rule set; NULL is ignored */
 void vigil_ruleset_free(struct vigil_ruleset *rs);
 

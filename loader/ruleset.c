@@ -1110,3 +1110,39 @@ u32 vigil_ruleset_costliest(const struct vigil_ruleset *rs, u32 type,
 		*work = rs->types[type].costliest_work;
 	return rs->types[type].costliest;
 }
+
+int vigil_ruleset_each_eq(const struct vigil_ruleset *rs, vigil_eq_fn fn,
+			  void *ctx)
+{
+	u32 r, i, v;
+	int ret;
+
+	if (!rs)
+		return 0;
+	for (r = 0; r < rs->nrules; r++) {
+		const struct vr_rule *ru = &rs->rules[r];
+		const struct vigil_event_desc *desc = vigil_event_desc(ru->type);
+
+		/* nodes, fields and values were checked at compile time */
+		for (i = ru->node; i < ru->node + ru->nnodes; i++) {
+			const struct vigil_node_rec *n = &rs->nodes[i];
+			u16 field = le16_to_cpu(n->field);
+			u32 arg = le32_to_cpu(n->arg);
+
+			if (n->kind != VIGIL_NODE_PRED || n->op != VIGIL_OP_EQ ||
+			    (n->flags & VIGIL_PRED_NOCASE) ||
+			    !vr_is_str(desc->fields[field].type))
+				continue;
+			for (v = arg; v < arg + le16_to_cpu(n->argc); v++) {
+				const struct vigil_strref *sr = &rs->values[v].str;
+
+				ret = fn(ctx, ru->type, field,
+					 rs->strtab + le32_to_cpu(sr->off),
+					 le32_to_cpu(sr->len));
+				if (ret)
+					return ret;
+			}
+		}
+	}
+	return 0;
+}

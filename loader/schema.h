@@ -81,13 +81,17 @@ enum vigil_ftype {
  * A file was opened, on any route (open(2) and its relatives, creat(2),
  * io_uring, open_by_handle_at(2), exec), or a name was made to refer to a
  * file written elsewhere (rename(2), link(2)), which is reported as an
- * open of that name for writing.  path is canonical.
+ * open of that name for writing.  path is canonical.  A file that a rule
+ * names exactly (path eq), reached by another name (a hard link, a bind
+ * mount, another mount of its file system), has that rule's name as path
+ * and the name it was reached by as via; via is empty otherwise.
  */
 #define VIGIL_OPEN_FIELDS(F)			\
 	VIGIL_COMMON_FIELDS(F)			\
 	F(path, PATH)				\
 	F(flags, U64)		/* O_* flags of the open file */	\
 	F(mode, U64)		/* the file's type and permissions */	\
+	F(via, PATH)				\
 	VIGIL_ACTOR_FIELDS(F)
 
 /*

@@ -1594,19 +1594,84 @@ static void test_titles(void **state)
 	set_free(&s);
 }
 
+/* The exact values the driver's file watch takes from a rule set. */
+struct eq_seen {
+	char got[8][32];
+	u32 n;
+	u32 stop_at;
+};
+
+static int eq_collect(void *ctx, u32 type, u32 field, const u8 *v, u32 len)
+{
+	struct eq_seen *e = ctx;
+
+	assert_true(e->n < ARRAY_SIZE(e->got) && len < sizeof(e->got[0]));
+	snprintf(e->got[e->n], sizeof(e->got[0]), "%u.%u:%.*s", type, field,
+		 (int)len, (const char *)v);
+	return ++e->n == e->stop_at ? -7 : 0;
+}
+
+static void test_each_eq(void **state)
+{
+	static const char *const want[] = {
+		"4.6:/etc/shadow", "4.6:/etc/gshadow", "4.5:sudo",
+		"1.7:/usr/bin/nc",
+	};
+	struct eq_seen e = { .n = 0 };
+	struct tu_payload b;
+	struct set s;
+	u32 i;
+
+	tu_init(&b);
+	/* path eq /etc/shadow /etc/gshadow and not comm eq sudo */
+	tu_rule(&b, 1, VIGIL_EV_OPEN, "a");
+	tu_pred_str(&b, VIGIL_OPEN_path, VIGIL_OP_EQ, 0, "/etc/shadow",
+		    "/etc/gshadow", NULL);
+	tu_pred_str(&b, VIGIL_OPEN_comm, VIGIL_OP_EQ, 0, "sudo", NULL);
+	tu_logic(&b, VIGIL_NODE_NOT, 1);
+	tu_logic(&b, VIGIL_NODE_AND, 2);
+	/* not exact: another operator, no case, a number */
+	tu_rule(&b, 2, VIGIL_EV_OPEN, "b");
+	tu_pred_str(&b, VIGIL_OPEN_path, VIGIL_OP_PREFIX, 0, "/etc/", NULL);
+	tu_pred_str(&b, VIGIL_OPEN_path, VIGIL_OP_EQ, VIGIL_PRED_NOCASE,
+		    "/ETC/X", NULL);
+	tu_pred_num(&b, VIGIL_OPEN_flags, VIGIL_OP_EQ, 2);
+	tu_logic(&b, VIGIL_NODE_OR, 3);
+	tu_rule(&b, 3, VIGIL_EV_EXEC, "c");
+	tu_pred_str(&b, VIGIL_EXEC_filename, VIGIL_OP_EQ, 0, "/usr/bin/nc",
+		    NULL);
+	set_build(&s, &b);
+	tu_free(&b);
+	assert_int_equal(vigil_ruleset_each_eq(s.rs, eq_collect, &e), 0);
+	assert_int_equal(e.n, ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(e.got[i], want[i]);
+	/* a non-zero return stops the walk and is passed on */
+	e.n = 0;
+	e.stop_at = 2;
+	assert_int_equal(vigil_ruleset_each_eq(s.rs, eq_collect, &e), -7);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(vigil_ruleset_each_eq(NULL, eq_collect, &e), 0);
+	set_free(&s);
+}
+
 static void test_nomem(void **state)
 {
 	struct vigil_ruleset *rs;
 	struct vigil_error e;
 	struct tu_payload b;
+	struct set s;
 	size_t len;
 	u32 nth;
 	u8 *p;
 	int ret;
 
-	rnd_rules(&b, 200);
-	p = tu_build(&b, &len);
+	/* random rules within the budget, compiled again and again */
+	rnd_set(&s, &b, 200);
 	tu_free(&b);
+	vigil_ruleset_free(s.rs);
+	p = s.p;
+	len = s.len;
 	for (nth = 1;; nth++) {
 		vigil_compile_fail_nth = nth;
 		rs = (void *)1;
@@ -1741,6 +1806,7 @@ int main(void)
 		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_work_bound),
 		cmocka_unit_test(test_work_budget),
+		cmocka_unit_test(test_each_eq),
 		cmocka_unit_test(test_nomem),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_small),

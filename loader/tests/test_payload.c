@@ -454,12 +454,12 @@ static void test_node_fields(void **state)
 	n->field = 0xffff;
 	check(p, len, VIGIL_E_FIELD, n0 + 4);
 	*n = save;
-	/* field 10 is exec's exe, one past open's last */
+	/* one past open's last field */
 	tu_pnode(p, 8)->field = cpu_to_le16(VIGIL_OPEN__COUNT);
 	check(p, len, VIGIL_E_FIELD, tu_node_off(p, 8) + 4);
 	vigil_payload_validate(p, len, &e);
 	assert_string_equal(e.msg,
-			    "rule 2 (id 30) node 0 reads field 10 of open, which has 10 fields");
+			    "rule 2 (id 30) node 0 reads field 11 of open, which has 11 fields");
 	tu_pnode(p, 8)->field = cpu_to_le16(VIGIL_OPEN_path);
 
 	n->op = 0;
