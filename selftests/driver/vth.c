@@ -123,25 +123,46 @@ static int do_ptrace(const char *how, const char *comm)
 }
 
 /*
- * @count opens of a path of @len bytes (at most 4095): @prefix, then
- * components of 0x7f bytes, 200 at most, that no directory holds.  Prints
- * the mean time of one open in microseconds.
+ * @count opens of a file whose path is @len bytes (at most 4095): @prefix
+ * (a folder, made if missing), then folders of 200 0x7f bytes and a file,
+ * made first.  Prints the mean time of one open in microseconds.
  */
 static int open_long(int len, int count, const char *prefix)
 {
 	static char path[4096];
 	struct timespec t0, t1;
-	int i, p = strlen(prefix);
+	int i, fd, p = strlen(prefix);
 
 	if (len < 2 || len > 4095 || count < 1 || p >= len)
 		return usage();
 	memcpy(path, prefix, p);
 	for (i = p; i < len; i++)
-		path[i] = (i - p) % 201 ? 0x7f : '/';
+		path[i] = (i - p) % 201 == 200 ? '/' : 0x7f;
+	if (path[len - 1] == '/')
+		path[len - 1] = 0x7f;
+	for (i = 1; i < len; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST) {
+			perror("vth: mkdir");
+			return 1;
+		}
+		path[i] = '/';
+	}
 	path[len] = '\0';
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0) {
+		perror("vth: open");
+		return 1;
+	}
+	close(fd);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < count; i++)
-		syscall(SYS_open, path, O_RDONLY);
+	for (i = 0; i < count; i++) {
+		fd = syscall(SYS_open, path, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("openlong %d x %d: %.0f us each\n", len, count,
 	       ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) /
