@@ -3,7 +3,12 @@
  * vigil sensor internals shared between the driver's files:
  *
  *	main.c		module init and exit
- *	hooks.c		tracepoint probes that fill events (schema.h producers)
+ *	attach.c	attaching the handlers: an LSM when built in, else
+ *			kprobes on the same security functions; tracepoints
+ *	event.c		building events from kernel objects (event.h)
+ *	files.c, net.c, tasks.c, creds.c, modules.c
+ *			the handlers, one file per hooked area (hooks.h)
+ *	watch.c		files that rules name, known by inode (watch.h)
  *	channels.c	the active channel set (RCU), loading from disk
  *	report.c	match records: per-CPU queue, rate limit, counted drops
  *	netlink.c	generic netlink family "vigil" (uapi/vigil.h)
@@ -197,7 +202,7 @@ void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
 int vigil_report_init(void);
 void vigil_report_exit(void);
 
-/* hooks.c */
+/* attach.c */
 int vigil_hooks_init(void);
 void vigil_hooks_exit(void);
 

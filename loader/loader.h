@@ -72,7 +72,7 @@ enum vigil_err {
  *	payload when @in_payload is set
  * @in_payload: @offset counts from the start of the payload
  * @msg: the reason, one line, naming the item ("rule 3 (id 291002) node 2
- *	reads field 21 of exec, which has 10 fields")
+ *	reads field 21 of exec, which has 11 fields")
  */
 struct vigil_error {
 	int code;
