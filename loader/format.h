@@ -126,9 +126,16 @@ struct vigil_strref {
 	__le32 len;
 };
 
+/*
+ * What the sensor does when a rule matches, beyond the record: kill
+ * sends SIGKILL to the actor; kill and deny make the operation fail with
+ * EPERM where the sensor can refuse it (channels/FORMAT.md, "Actions").
+ */
 enum vigil_action {
 	VIGIL_ACTION_REPORT = 1,
-	VIGIL_ACTION_KILL = 2,		/* best effort: SIGKILL to the actor */
+	VIGIL_ACTION_KILL = 2,
+	VIGIL_ACTION_DENY = 3,
+	VIGIL_ACTION_MAX = VIGIL_ACTION_DENY,
 };
 
 enum vigil_severity {

@@ -419,7 +419,7 @@ static int pv_rule_check(struct vigil_pv *v)
 		return vigil_errf(v->err, VIGIL_E_EVENT_TYPE, off + 4, true,
 				  "rule %u (id %u): unknown event type %u",
 				  v->ri, v->rid, etype);
-	if (r->action < VIGIL_ACTION_REPORT || r->action > VIGIL_ACTION_KILL)
+	if (r->action < VIGIL_ACTION_REPORT || r->action > VIGIL_ACTION_MAX)
 		return vigil_errf(v->err, VIGIL_E_RULE, off + 6, true,
 				  "rule %u (id %u): unknown action %u",
 				  v->ri, v->rid, r->action);

@@ -433,7 +433,7 @@ static const struct ppatch ppatches[] = {
 	  VIGIL_EV_MAX + 1 },
 	{ "event_type_u16_max", E(EVENT_TYPE), RU(2, event_type), 0xffff },
 	{ "action_zero", E(RULE), RU(0, action), 0 },
-	{ "action_past_last", E(RULE), RU(0, action), VIGIL_ACTION_KILL + 1 },
+	{ "action_past_last", E(RULE), RU(0, action), VIGIL_ACTION_MAX + 1 },
 	{ "severity_past_last", E(RULE), RU(1, severity),
 	  VIGIL_SEV_CRITICAL + 1 },
 	{ "severity_u8_max", E(RULE), RU(1, severity), 0xff },

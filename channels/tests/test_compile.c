@@ -368,8 +368,12 @@ static void rule_fields(void **state)
 		   "    detection:\n      s:\n        args|contains: x\n"
 		   "  - id: 17\n    title: Info\n    event: ptrace\n"
 		   "    severity: info\n    detection:\n"
-		   "      s:\n        request: 16\n");
-	assert_int_equal(p.nrules, 2);
+		   "      s:\n        request: 16\n"
+		   "  - id: 18\n    title: Refused\n    event: open\n"
+		   "    severity: high\n    action: deny\n    detection:\n"
+		   "      s:\n        path: /etc/shadow\n");
+	assert_int_equal(p.nrules, 3);
+	assert_int_equal(p.r[2].action, VIGIL_ACTION_DENY);
 	assert_int_equal(le32_to_cpu(p.r[0].id), 16);
 	assert_int_equal(le16_to_cpu(p.r[0].event_type), VIGIL_EV_MODULE_LOAD);
 	assert_int_equal(p.r[0].severity, VIGIL_SEV_CRITICAL);

@@ -1125,7 +1125,7 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 	static const char *const sevs[] = {
 		"info", "low", "medium", "high", "critical",
 	};
-	static const char *const acts[] = { "report", "kill" };
+	static const char *const acts[] = { "report", "kill", "deny" };
 	struct vc_compiler *c = s->c;
 	struct rule r = { .s = s };
 	yaml_node_t *n, *det;
@@ -1175,7 +1175,7 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 		sev = pick(&r, n, "severity", sevs, 5);
 	n = map_get(s, m, "action");
 	if (n)
-		act = pick(&r, n, "action", acts, 2);
+		act = pick(&r, n, "action", acts, ARRAY_SIZE(acts));
 	n = map_get(s, m, "tags");
 	if (n)
 		compile_tags(&r, n, &tags);
@@ -1221,7 +1221,7 @@ static void compile_rule(struct src *s, yaml_node_t *m)
 	push_loc(&c->rule_loc, &c->rule_loc_cap, ri, slot->loc);
 	rr->id = cpu_to_le32((uint32_t)id);
 	rr->event_type = cpu_to_le16((uint16_t)r.type);
-	rr->action = act == 1 ? VIGIL_ACTION_KILL : VIGIL_ACTION_REPORT;
+	rr->action = VIGIL_ACTION_REPORT + act;	/* in the order of acts[] */
 	rr->severity = (uint8_t)sev;
 	rr->expr_first = cpu_to_le32((uint32_t)first);
 	rr->expr_count = cpu_to_le32((uint32_t)(c->pb.nnodes - first));

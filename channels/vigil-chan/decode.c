@@ -146,6 +146,8 @@ const char *dec_action_name(unsigned int act)
 		return "report";
 	case VIGIL_ACTION_KILL:
 		return "kill";
+	case VIGIL_ACTION_DENY:
+		return "deny";
 	}
 	return "?";
 }

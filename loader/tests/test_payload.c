@@ -247,7 +247,7 @@ static void test_rule_fields(void **state)
 	*r = save;
 	r->action = 0;
 	check(p, len, VIGIL_E_RULE, r1 + 6);
-	r->action = VIGIL_ACTION_KILL + 1;
+	r->action = VIGIL_ACTION_MAX + 1;
 	check(p, len, VIGIL_E_RULE, r1 + 6);
 	*r = save;
 	r->severity = VIGIL_SEV_CRITICAL;
