@@ -66,6 +66,17 @@ DEFINE_LSM(vigil) = {
 static const bool vigil_lsm_on;
 #endif
 
+/**
+ * vigil_hooks_refuse() - whether a handler's return value is the hook's
+ *
+ * Return: true when attached as an LSM; kprobes cannot change what the
+ * probed function returns.
+ */
+bool vigil_hooks_refuse(void)
+{
+	return vigil_lsm_on;
+}
+
 /* --- kprobes (module, or built in without the LSM) --------------------- */
 
 /* argument @n of the probed function, as type @t */

@@ -673,19 +673,30 @@ bool vigil_channels_active(void)
 struct vigil_match_ctx {
 	const struct vigil_event *ev;
 	const struct vigil_channel *ch;
+	bool refusable;
+	bool refuse;
 };
 
-/* A rule matched: the record takes its title now, the channel may go. */
+/*
+ * A rule matched: the record takes its title now, the channel may go.
+ * Kill and deny refuse the operation where the caller can.
+ */
 static int vigil_on_match(void *ctx, const struct vigil_match *m)
 {
-	const struct vigil_match_ctx *mc = ctx;
+	struct vigil_match_ctx *mc = ctx;
+	bool refuse = mc->refusable && (m->action == VIGIL_ACTION_KILL ||
+					m->action == VIGIL_ACTION_DENY);
 	const char *title;
 	u32 len;
 
 	atomic64_inc(&vigil_counters.events_matched);
+	if (refuse) {
+		atomic64_inc(&vigil_counters.events_refused);
+		mc->refuse = true;
+	}
 	title = vigil_ruleset_title(mc->ch->rules, m->rule_index, &len);
 	vigil_report_match(mc->ev, mc->ch->channel_id,
-			   mc->ch->content_version, m, title, len);
+			   mc->ch->content_version, m, title, len, refuse);
 	return 0;
 }
 
@@ -708,11 +719,11 @@ static void vigil_over_budget(const struct vigil_event *ev,
 	schedule_work(&vigil_disable_work);
 }
 
-void vigil_channels_match(const struct vigil_event *ev)
+bool vigil_channels_match(const struct vigil_event *ev, bool refusable)
 {
 	struct vigil_work work = { .left = vigil_fault_work_budget() };
 	const struct vigil_active *act;
-	struct vigil_match_ctx mc = { .ev = ev };
+	struct vigil_match_ctx mc = { .ev = ev, .refusable = refusable };
 	unsigned int i;
 
 	rcu_read_lock();
@@ -730,6 +741,7 @@ void vigil_channels_match(const struct vigil_event *ev)
 		}
 	}
 	rcu_read_unlock();
+	return mc.refuse;
 }
 
 /* Remove the channels the hooks disabled (process context). */

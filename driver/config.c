@@ -16,7 +16,7 @@
  *	counters/		ro  events_seen, events_matched, events_dropped,
  *				    channels_loaded, channels_rejected,
  *				    last_reject_reason, events_over_budget,
- *				    memory_used
+ *				    events_refused, memory_used
  *	channels/<id>/		ro  id, version, digest, rules, signed, loaded
  *				    (channels.c)
  *
@@ -406,6 +406,7 @@ VIGIL_COUNTER_ATTR(events_dropped);
 VIGIL_COUNTER_ATTR(channels_loaded);
 VIGIL_COUNTER_ATTR(channels_rejected);
 VIGIL_COUNTER_ATTR(events_over_budget);
+VIGIL_COUNTER_ATTR(events_refused);
 
 static ssize_t memory_used_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
@@ -437,6 +438,7 @@ static struct attribute *vigil_counter_attrs[] = {
 	&channels_rejected_attr.attr,
 	&last_reject_reason_attr.attr,
 	&events_over_budget_attr.attr,
+	&events_refused_attr.attr,
 	&memory_used_attr.attr,
 	NULL,
 };

@@ -10,7 +10,7 @@
  *				set-user-ID or set-group-ID program), past
  *				the point where it can fail
  *
- * An event is sent only when uid, euid or gid changes.  syscall is the
+ * An event is sent only when uid, euid, gid or egid changes.  syscall is the
  * number of the system call current is in, in the table of its calling
  * convention (32-bit calls have their own numbers).
  */
@@ -23,7 +23,9 @@
 #include "event.h"
 #include "hooks.h"
 
-static void vigil_cred_change(const struct cred *old, const struct cred *new)
+/* Return: 0, or -EPERM to refuse the change if @refusable. */
+static int vigil_cred_change(const struct cred *old, const struct cred *new,
+			     bool refusable)
 {
 	u64 uid = vigil_uid(old->uid), euid = vigil_uid(old->euid);
 	u64 gid = vigil_gid(old->gid), egid = vigil_gid(old->egid);
@@ -35,17 +37,20 @@ static void vigil_cred_change(const struct cred *old, const struct cred *new)
 
 	if (uid == new_uid && euid == new_euid && gid == new_gid &&
 	    egid == new_egid)
-		return;
+		return 0;
 	s = vigil_event_begin();
 	if (!s)
-		return;
+		return 0;
 	if (!(current->flags & PF_KTHREAD))
 		nr = (u64)(u32)syscall_get_nr(current, task_pt_regs(current));
 	vigil_event_common(s, &c, current);
 	/* the common uid and gid are the ones before the change */
 	vigil_fill_cred_change(&s->ev, c.pid, c.tgid, c.ppid, uid, gid, c.comm,
 			       euid, new_uid, new_euid, new_gid, nr, c.exe);
+	if (refusable)
+		return vigil_event_decide(s);
 	vigil_event_submit(s);
+	return 0;
 }
 
 /**
@@ -54,13 +59,12 @@ static void vigil_cred_change(const struct cred *old, const struct cred *new)
  * @old: the ones it has
  * @flags: LSM_SETID_*
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the change.
  */
 int vigil_task_fix_setuid(struct cred *new, const struct cred *old,
 			  int flags)
 {
-	vigil_cred_change(old, new);
-	return 0;
+	return vigil_cred_change(old, new, true);
 }
 
 /**
@@ -69,13 +73,12 @@ int vigil_task_fix_setuid(struct cred *new, const struct cred *old,
  * @old: the ones it has
  * @flags: LSM_SETID_*
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the change.
  */
 int vigil_task_fix_setgid(struct cred *new, const struct cred *old,
 			  int flags)
 {
-	vigil_cred_change(old, new);
-	return 0;
+	return vigil_cred_change(old, new, true);
 }
 
 /**
@@ -84,5 +87,5 @@ int vigil_task_fix_setgid(struct cred *new, const struct cred *old,
  */
 void vigil_bprm_committing_creds(struct linux_binprm *bprm)
 {
-	vigil_cred_change(current_cred(), bprm->cred);
+	vigil_cred_change(current_cred(), bprm->cred, false);
 }

@@ -94,11 +94,31 @@ void vigil_event_end(struct vigil_scratch *s)
 /**
  * vigil_event_submit() - match the event built in @s, give @s back
  * @s: from vigil_event_begin(), its event filled
+ *
+ * For an operation that has happened, or that the caller cannot refuse.
  */
 void vigil_event_submit(struct vigil_scratch *s)
 {
-	vigil_channels_match(&s->ev);
+	vigil_channels_match(&s->ev, false);
 	vigil_event_end(s);
+}
+
+/**
+ * vigil_event_decide() - match the event built in @s, give @s back
+ * @s: from vigil_event_begin(), its event filled
+ *
+ * For an LSM hook that can make its operation fail: as an LSM, a match of
+ * a kill or deny rule refuses it.  Attached by kprobes the sensor cannot
+ * refuse, and reports only.
+ *
+ * Return: -EPERM to refuse the operation, else 0.
+ */
+int vigil_event_decide(struct vigil_scratch *s)
+{
+	bool refuse = vigil_channels_match(&s->ev, vigil_hooks_refuse());
+
+	vigil_event_end(s);
+	return refuse ? -EPERM : 0;
 }
 
 /**

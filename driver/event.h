@@ -58,6 +58,7 @@ struct vigil_common {
 
 struct vigil_scratch *vigil_event_begin(void);
 void vigil_event_submit(struct vigil_scratch *s);
+int vigil_event_decide(struct vigil_scratch *s);
 void vigil_event_end(struct vigil_scratch *s);
 void vigil_event_common(struct vigil_scratch *s, struct vigil_common *c,
 			struct task_struct *t);

@@ -35,9 +35,9 @@
 /*
  * Report an open of @inode, which the caller resolved to @path.  A watched
  * file (watch.h) reached by another name is reported under its watched
- * name, with @path as via.
+ * name, with @path as via.  Return: 0, or -EPERM to refuse it.
  */
-static void vigil_open(struct vigil_scratch *s, const struct inode *inode,
+static int vigil_open(struct vigil_scratch *s, const struct inode *inode,
 		       struct vigil_str path, u64 flags, u64 mode)
 {
 	struct vigil_str via = vigil_event_str(s->buf2, 0);
@@ -51,30 +51,30 @@ static void vigil_open(struct vigil_scratch *s, const struct inode *inode,
 	if (!vigil_channels_may_match(VIGIL_EV_OPEN, VIGIL_OPEN_path,
 				      path.ptr, path.len)) {
 		vigil_event_end(s);
-		return;
+		return 0;
 	}
 	vigil_event_common(s, &c, current);
 	vigil_fill_open(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			path, flags, mode, via, c.exe);
-	vigil_event_submit(s);
+	return vigil_event_decide(s);
 }
 
-static void vigil_fifo(struct vigil_scratch *s, struct vigil_str path,
-		       u64 mode)
+static int vigil_fifo(struct vigil_scratch *s, struct vigil_str path,
+		      u64 mode)
 {
 	struct vigil_common c;
 
 	vigil_event_common(s, &c, current);
 	vigil_fill_fifo(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			path, mode, c.exe);
-	vigil_event_submit(s);
+	return vigil_event_decide(s);
 }
 
 /**
  * vigil_file_open() - a file was opened
  * @file: the new open file
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the open.
  */
 int vigil_file_open(struct file *file)
 {
@@ -82,10 +82,10 @@ int vigil_file_open(struct file *file)
 
 	if (!s)
 		return 0;
-	vigil_open(s, file_inode(file),
-		   vigil_event_path(&file->f_path, s->buf1),
-		   file->f_flags & ~O_LARGEFILE, file_inode(file)->i_mode);
-	return 0;
+	return vigil_open(s, file_inode(file),
+			  vigil_event_path(&file->f_path, s->buf1),
+			  file->f_flags & ~O_LARGEFILE,
+			  file_inode(file)->i_mode);
 }
 
 /**
@@ -95,7 +95,7 @@ int vigil_file_open(struct file *file)
  * @mode: its type and permissions (after the umask)
  * @dev: its device number
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse making a FIFO.
  */
 int vigil_path_mknod(const struct path *dir, struct dentry *dentry,
 		     umode_t mode, unsigned int dev)
@@ -105,13 +105,16 @@ int vigil_path_mknod(const struct path *dir, struct dentry *dentry,
 	if (!S_ISFIFO(mode))
 		return 0;
 	s = vigil_event_begin();
-	if (s)
-		vigil_fifo(s, vigil_event_child(dir, dentry, s->buf1), mode);
-	return 0;
+	if (!s)
+		return 0;
+	return vigil_fifo(s, vigil_event_child(dir, dentry, s->buf1), mode);
 }
 
-/* The file @from is getting the name @name in folder @dir. */
-static void vigil_named(const struct dentry *from, const struct path *dir,
+/*
+ * The file @from is getting the name @name in folder @dir.
+ * Return: 0, or -EPERM to refuse it.
+ */
+static int vigil_named(const struct dentry *from, const struct path *dir,
 			const struct dentry *name)
 {
 	const struct inode *inode = d_backing_inode(from);
@@ -119,18 +122,18 @@ static void vigil_named(const struct dentry *from, const struct path *dir,
 	umode_t mode;
 
 	if (!inode)
-		return;
+		return 0;
 	mode = READ_ONCE(inode->i_mode);
 	if (!S_ISFIFO(mode) && !S_ISREG(mode))
-		return;
+		return 0;
 	s = vigil_event_begin();
 	if (!s)
-		return;
+		return 0;
 	if (S_ISFIFO(mode))
-		vigil_fifo(s, vigil_event_child(dir, name, s->buf1), mode);
-	else
-		vigil_open(s, inode, vigil_event_child(dir, name, s->buf1),
-			   O_WRONLY | O_CREAT, mode);
+		return vigil_fifo(s, vigil_event_child(dir, name, s->buf1),
+				  mode);
+	return vigil_open(s, inode, vigil_event_child(dir, name, s->buf1),
+			  O_WRONLY | O_CREAT, mode);
 }
 
 /**
@@ -139,13 +142,12 @@ static void vigil_named(const struct dentry *from, const struct path *dir,
  * @new_dir: the folder of the new name
  * @new_dentry: the new name
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the link.
  */
 int vigil_path_link(struct dentry *old_dentry, const struct path *new_dir,
 		    struct dentry *new_dentry)
 {
-	vigil_named(old_dentry, new_dir, new_dentry);
-	return 0;
+	return vigil_named(old_dentry, new_dir, new_dentry);
 }
 
 /**
@@ -157,14 +159,15 @@ int vigil_path_link(struct dentry *old_dentry, const struct path *new_dir,
  * @flags: RENAME_*; with RENAME_EXCHANGE the file at the new name moves to
  *	the old one too
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the rename.
  */
 int vigil_path_rename(const struct path *old_dir, struct dentry *old_dentry,
 		      const struct path *new_dir, struct dentry *new_dentry,
 		      unsigned int flags)
 {
-	vigil_named(old_dentry, new_dir, new_dentry);
+	int ret = vigil_named(old_dentry, new_dir, new_dentry);
+
 	if (flags & RENAME_EXCHANGE)
-		vigil_named(new_dentry, old_dir, old_dentry);
-	return 0;
+		ret = vigil_named(new_dentry, old_dir, old_dentry) ?: ret;
+	return ret;
 }

@@ -12,9 +12,11 @@
  *	creds.c		task_fix_setuid, task_fix_setgid, bprm_committing_creds
  *	modules.c	kernel_read_file, kernel_load_data
  *
- * A handler returns 0: vigil reports, it does not refuse.  Handlers run
- * in the hooked function's context (with a kprobe, preemption disabled)
- * and never sleep.
+ * A handler returns 0, or -EPERM when a kill or deny rule matched and the
+ * operation can still be refused (vigil_event_decide()): as an LSM, the
+ * kernel then fails the operation; kprobes ignore the value, and the
+ * record says it went ahead.  Handlers run in the hooked function's
+ * context (with a kprobe, preemption disabled) and never sleep.
  */
 #ifndef VIGIL_HOOKS_H
 #define VIGIL_HOOKS_H

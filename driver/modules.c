@@ -21,8 +21,8 @@
 #include "event.h"
 #include "hooks.h"
 
-/* @file is NULL for init_module(2) */
-static void vigil_module_load(const struct file *file)
+/* @file is NULL for init_module(2).  Return: 0, or -EPERM to refuse. */
+static int vigil_module_load(const struct file *file)
 {
 	struct vigil_str path, args;
 	struct vigil_scratch *s;
@@ -31,10 +31,10 @@ static void vigil_module_load(const struct file *file)
 	u64 flags = 0;
 
 	if (current->flags & PF_KTHREAD)
-		return;
+		return 0;
 	s = vigil_event_begin();
 	if (!s)
-		return;
+		return 0;
 	syscall_get_arguments(current, task_pt_regs(current), a);
 	if (file) {
 		/* finit_module(fd, uargs, flags) */
@@ -51,7 +51,7 @@ static void vigil_module_load(const struct file *file)
 	vigil_event_common(s, &c, current);
 	vigil_fill_module_load(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid,
 			       c.comm, path, args, flags, c.exe);
-	vigil_event_submit(s);
+	return vigil_event_decide(s);
 }
 
 /**
@@ -60,14 +60,12 @@ static void vigil_module_load(const struct file *file)
  * @id: what for; only READING_MODULE is reported
  * @contents: whether the whole file is read
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse loading the module.
  */
 int vigil_kernel_read_file(struct file *file, enum kernel_read_file_id id,
 			   bool contents)
 {
-	if (id == READING_MODULE)
-		vigil_module_load(file);
-	return 0;
+	return id == READING_MODULE ? vigil_module_load(file) : 0;
 }
 
 /**
@@ -75,11 +73,9 @@ int vigil_kernel_read_file(struct file *file, enum kernel_read_file_id id,
  * @id: what for; only LOADING_MODULE is reported
  * @contents: whether the data itself follows
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse loading the module.
  */
 int vigil_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
-	if (id == LOADING_MODULE)
-		vigil_module_load(NULL);
-	return 0;
+	return id == LOADING_MODULE ? vigil_module_load(NULL) : 0;
 }

@@ -21,8 +21,11 @@
 #include "event.h"
 #include "hooks.h"
 
-/* Report a connection to the @len bytes of address at @sa. */
-static void vigil_connect(const struct sockaddr *sa, int len)
+/*
+ * Report a connection to the @len bytes of address at @sa.
+ * Return: 0, or -EPERM to refuse it.
+ */
+static int vigil_connect(const struct sockaddr *sa, int len)
 {
 	struct vigil_addr daddr = {};
 	struct vigil_scratch *s;
@@ -32,24 +35,24 @@ static void vigil_connect(const struct sockaddr *sa, int len)
 	size_t n;
 
 	if (len < (int)sizeof(sa_family_t))
-		return;
+		return 0;
 	switch (sa->sa_family) {
 	case AF_INET:
 		if (len < (int)sizeof(struct sockaddr_in))
-			return;
+			return 0;
 		break;
 	case AF_INET6:
 		if (len < (int)offsetofend(struct sockaddr_in6, sin6_addr))
-			return;
+			return 0;
 		break;
 	case AF_UNIX:
 		break;
 	default:
-		return;
+		return 0;
 	}
 	s = vigil_event_begin();
 	if (!s)
-		return;
+		return 0;
 	upath = vigil_event_str(s->buf1, 0);
 	switch (sa->sa_family) {
 	case AF_INET: {
@@ -87,7 +90,7 @@ static void vigil_connect(const struct sockaddr *sa, int len)
 	vigil_event_common(s, &c, current);
 	vigil_fill_connect(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			   (u64)sa->sa_family, daddr, dport, upath, c.exe);
-	vigil_event_submit(s);
+	return vigil_event_decide(s);
 }
 
 /**
@@ -96,13 +99,12 @@ static void vigil_connect(const struct sockaddr *sa, int len)
  * @address: the peer's address, the kernel's copy
  * @addrlen: its length
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the connection.
  */
 int vigil_socket_connect(struct socket *sock, struct sockaddr *address,
 			 int addrlen)
 {
-	vigil_connect(address, addrlen);
-	return 0;
+	return vigil_connect(address, addrlen);
 }
 
 /**
@@ -111,12 +113,11 @@ int vigil_socket_connect(struct socket *sock, struct sockaddr *address,
  * @msg: the message; msg_name, if set, is the kernel's copy of the address
  * @size: its length
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse sending to that address.
  */
 int vigil_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
 {
 	if (likely(!msg->msg_name))
 		return 0;
-	vigil_connect(msg->msg_name, msg->msg_namelen);
-	return 0;
+	return vigil_connect(msg->msg_name, msg->msg_namelen);
 }

@@ -150,6 +150,8 @@ static int vigil_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 			  atomic64_read(&c->channels_rejected)) ||
 	    vigil_put_u64(msg, VIGIL_A_EVENTS_OVER_BUDGET,
 			  atomic64_read(&c->events_over_budget)) ||
+	    vigil_put_u64(msg, VIGIL_A_EVENTS_REFUSED,
+			  atomic64_read(&c->events_refused)) ||
 	    vigil_put_u64(msg, VIGIL_A_MEMORY_USED, vigil_channels_mem()) ||
 	    vigil_put_u64(msg, VIGIL_A_MEMORY_CAP, VIGIL_MAX_TOTAL_MEM) ||
 	    vigil_put_u64(msg, VIGIL_A_WORK_BUDGET, VIGIL_MAX_EVENT_WORK) ||

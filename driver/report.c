@@ -70,6 +70,7 @@ struct vigil_rec_head {
 	u8 severity;
 	u8 action;
 	u8 notice;
+	bool refused;
 	u32 used;
 	char title[VIGIL_TITLE_LEN];
 	struct vigil_rec_field f[VIGIL_MAX_FIELDS];
@@ -171,7 +172,8 @@ static void vigil_rec_fill(struct vigil_rec *rec, const struct vigil_event *ev,
 
 static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 			u64 content_version, const struct vigil_match *m,
-			const char *title, u32 title_len, u8 notice)
+			const char *title, u32 title_len, u8 notice,
+			bool refused)
 {
 	const struct vigil_event_desc *d = vigil_event_desc(ev->type);
 	struct vigil_ring *r = this_cpu_ptr(&vigil_rings);
@@ -201,6 +203,7 @@ static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 	rec->h.severity = m->severity;
 	rec->h.action = m->action;
 	rec->h.notice = notice;
+	rec->h.refused = refused;
 	title_len = min_t(u32, title_len, VIGIL_TITLE_LEN - 1);
 	memcpy(rec->h.title, title, title_len);
 	rec->h.title[title_len] = '\0';
@@ -212,13 +215,13 @@ static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 
 void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
 			u64 content_version, const struct vigil_match *m,
-			const char *title, u32 title_len)
+			const char *title, u32 title_len, bool refused)
 {
 	if (m->action == VIGIL_ACTION_KILL &&
 	    !(current->flags & PF_KTHREAD) && !is_global_init(current))
 		send_sig(SIGKILL, current, 0);
 	vigil_queue(ev, channel_id, content_version, m, title, title_len,
-		    VIGIL_NOTICE_NONE);
+		    VIGIL_NOTICE_NONE, refused);
 }
 
 void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
@@ -230,7 +233,7 @@ void vigil_report_notice(const struct vigil_event *ev, u32 channel_id,
 		.severity = VIGIL_SEV_HIGH,
 	};
 
-	vigil_queue(ev, channel_id, content_version, &m, "", 0, notice);
+	vigil_queue(ev, channel_id, content_version, &m, "", 0, notice, false);
 }
 
 /* --- the consumer ------------------------------------------------------ */
@@ -315,6 +318,7 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec)
 	     nla_put_string(skb, VIGIL_A_RULE_TITLE, rec->h.title)) ||
 	    (rec->h.notice &&
 	     nla_put_u8(skb, VIGIL_A_NOTICE, rec->h.notice)) ||
+	    (rec->h.refused && nla_put_u8(skb, VIGIL_A_REFUSED, 1)) ||
 	    vigil_put_common(skb, rec))
 		goto fail;
 	fields = nla_nest_start(skb, VIGIL_A_FIELDS);

@@ -41,6 +41,7 @@ struct kobject;
  * @channels_loaded: channels activated since load
  * @channels_rejected: channel loads rejected
  * @events_over_budget: events the matcher stopped at the work budget
+ * @events_refused: operations that a kill or deny rule made fail
  */
 struct vigil_counters {
 	atomic64_t events_seen;
@@ -49,6 +50,7 @@ struct vigil_counters {
 	atomic64_t channels_loaded;
 	atomic64_t channels_rejected;
 	atomic64_t events_over_budget;
+	atomic64_t events_refused;
 };
 
 extern struct vigil_counters vigil_counters;
@@ -125,13 +127,17 @@ int vigil_channels_each_eq(vigil_eq_fn fn, void *ctx);
 /**
  * vigil_channels_match() - run an event through every active channel
  * @ev: the event, filled by a schema producer
+ * @refusable: the caller can make the operation fail
  *
  * Called from the hooks in probe context: never sleeps or allocates.
  * Counts the event, and hands each match to vigil_report_match().  All
  * channels share one budget of VIGIL_MAX_EVENT_WORK steps; an event that
  * runs out is counted and reported (vigil_report_notice()).
+ *
+ * Return: true if @refusable and a rule whose action is kill or deny
+ * matched: the caller refuses the operation.
  */
-void vigil_channels_match(const struct vigil_event *ev);
+bool vigil_channels_match(const struct vigil_event *ev, bool refusable);
 
 u64 vigil_channels_mem(void);
 
@@ -177,15 +183,17 @@ int vigil_verify_sig(void *ctx, const void *data, size_t len,
  * @m: the match
  * @title: the rule's title, in the channel's payload
  * @title_len: its length (cut to VIGIL_MAX_TITLE_LEN)
+ * @refused: the match makes the operation fail (the record says so)
  *
  * Probe context.  Copies what it needs into preallocated per-CPU space,
  * the title included, so the record no longer needs the channel; what it
  * cannot queue (rate limit, full queue) is counted as dropped.  Carries
- * out VIGIL_ACTION_KILL on the current task (best effort).
+ * out VIGIL_ACTION_KILL on the current task (SIGKILL, which it receives
+ * on its way back to user space; not to kernel threads or init).
  */
 void vigil_report_match(const struct vigil_event *ev, u32 channel_id,
 			u64 content_version, const struct vigil_match *m,
-			const char *title, u32 title_len);
+			const char *title, u32 title_len, bool refused);
 
 /**
  * vigil_report_notice() - queue a record about a channel, not a rule
@@ -205,6 +213,7 @@ void vigil_report_exit(void);
 /* attach.c */
 int vigil_hooks_init(void);
 void vigil_hooks_exit(void);
+bool vigil_hooks_refuse(void);
 
 /* netlink.c */
 struct sk_buff;

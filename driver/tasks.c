@@ -194,7 +194,7 @@ static u64 vigil_ptrace_request(void)
  *
  * Context: under @child's task lock.
  *
- * Return: 0.
+ * Return: 0, or -EPERM to refuse the access.
  */
 int vigil_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {
@@ -212,6 +212,5 @@ int vigil_ptrace_access_check(struct task_struct *child, unsigned int mode)
 	vigil_fill_ptrace(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			  (u64)child->pid, vigil_ptrace_request(), tcomm,
 			  c.exe);
-	vigil_event_submit(s);
-	return 0;
+	return vigil_event_decide(s);
 }

@@ -339,6 +339,7 @@ static int status_cb(struct nl_msg *msg, void *arg)
 	put_u64(o, "channels_loaded", tb[VIGIL_A_CHANNELS_LOADED]);
 	put_u64(o, "channels_rejected", tb[VIGIL_A_CHANNELS_REJECTED]);
 	put_u64(o, "events_over_budget", tb[VIGIL_A_EVENTS_OVER_BUDGET]);
+	put_u64(o, "events_refused", tb[VIGIL_A_EVENTS_REFUSED]);
 	put_u64(o, "work_budget", tb[VIGIL_A_WORK_BUDGET]);
 	put_u64(o, "memory_used", tb[VIGIL_A_MEMORY_USED]);
 	put_u64(o, "memory_cap", tb[VIGIL_A_MEMORY_CAP]);
@@ -758,8 +759,10 @@ static int event_cb(struct nl_msg *msg, void *arg)
 		json_object_object_add(o, "action",
 			a == 1 ? json_object_new_string("report") :
 			a == 2 ? json_object_new_string("kill") :
+			a == 3 ? json_object_new_string("deny") :
 				 json_object_new_int(a));
 	}
+	put_bool(o, "refused", tb[VIGIL_A_REFUSED]);
 	put_strattr(o, "event", tb[VIGIL_A_EVENT_NAME]);
 	put_u64(o, "pid", tb[VIGIL_A_PID]);
 	put_u64(o, "tgid", tb[VIGIL_A_TGID]);

@@ -117,7 +117,7 @@ enum vigil_cmd {
  * @VIGIL_A_CONTENT_VERSION: u64, content version of the rule's channel
  * @VIGIL_A_SEVERITY: u8, enum vigil_severity of loader/format.h (0 info ..
  *	4 critical)
- * @VIGIL_A_ACTION: u8, 1 report, 2 kill
+ * @VIGIL_A_ACTION: u8, the rule's action: 1 report, 2 kill, 3 deny
  * @VIGIL_A_EVENT_TYPE: u16, event type number of the schema
  * @VIGIL_A_EVENT_NAME: string, event type name ("exec", "open", ...)
  * @VIGIL_A_TIME_NS: u64, CLOCK_REALTIME nanoseconds of the match
@@ -141,6 +141,10 @@ enum vigil_cmd {
  *	active channels together
  * @VIGIL_A_NOTICE: u8, enum vigil_notice: the record is not a rule match
  *	but says this about its channel (VIGIL_A_RULE_ID is then 0)
+ * @VIGIL_A_REFUSED: u8, 1: the rule's action (kill or deny) made the
+ *	operation fail with EPERM; absent when it went ahead
+ * @VIGIL_A_EVENTS_REFUSED: u64, operations that kill or deny rules made
+ *	fail
  * @__VIGIL_A_MAX: number of attributes
  */
 enum vigil_attr {
@@ -182,6 +186,8 @@ enum vigil_attr {
 	VIGIL_A_MEMORY_CAP,
 	VIGIL_A_WORK_BUDGET,
 	VIGIL_A_NOTICE,
+	VIGIL_A_REFUSED,
+	VIGIL_A_EVENTS_REFUSED,
 	__VIGIL_A_MAX,
 };
 #define VIGIL_A_MAX (__VIGIL_A_MAX - 1)
