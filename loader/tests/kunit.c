@@ -685,18 +685,19 @@ static void vigil_match_events(struct kunit *test)
 		};
 
 		vigil_fill_fifo(ev, 4121 + i, 4121 + i, 4117, cases[i].uid,
-				cases[i].uid, comm, path, cases[i].mode);
+				cases[i].uid, comm, path, cases[i].mode,
+				VT_STR("/usr/bin/mkfifo"));
 		vt_match_ids(test, ch, ev, cases[i].path, cases[i].want,
 			     cases[i].nwant);
 	}
 
 	/* a callback that says stop ends matching after the first rule */
 	vigil_fill_fifo(ev, 5120, 5120, 5100, 1001, 1001, VT_STR("mkfifo"),
-			VT_STR("/dev/shm/f"), 010666);
+			VT_STR("/dev/shm/f"), 010666, VT_STR("/usr/bin/mkfifo"));
 	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_stop, NULL), 1);
 
 	/* the event type no rule of the channel reads: nothing matches */
-	vigil_fill_exit(ev, 1, 1, 0, 0, 0, VT_STR("init"), 0);
+	vigil_fill_exit(ev, 1, 1, 0, 0, 0, VT_STR("init"), 0, VT_STR(""));
 	KUNIT_EXPECT_EQ(test, vigil_match(ch->rules, ev, vt_stop, NULL), 0);
 	vigil_channel_free(ch);
 }
