@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 static char self[4096];
+/* bench-file by its absolute name */
+static char abs_file[4096];
 
 static void die(const char *what)
 {
@@ -54,6 +56,19 @@ static void bench_open(unsigned long n)
 		fd = open("bench-file", O_RDONLY);
 		if (fd < 0)
 			die("open bench-file");
+		close(fd);
+	}
+}
+
+static void bench_open_abs(unsigned long n)
+{
+	unsigned long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(abs_file, O_RDONLY);
+		if (fd < 0)
+			die("open bench-file by its absolute path");
 		close(fd);
 	}
 }
@@ -135,6 +150,7 @@ struct bench {
 
 static const struct bench benches[] = {
 	{ "open", 20000, bench_open },
+	{ "open-abs", 20000, bench_open_abs },
 	{ "fifo", 10000, bench_fifo },
 	{ "exec", 200, bench_exec },
 	{ "connect", 2000, bench_connect },
@@ -175,6 +191,9 @@ int main(int argc, char **argv)
 	if (len <= 0)
 		die("readlink /proc/self/exe");
 	self[len] = '\0';
+	if (!getcwd(abs_file, sizeof(abs_file) - sizeof("/bench-file")))
+		die("getcwd");
+	strcat(abs_file, "/bench-file");
 	fd = open("bench-file", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die("create bench-file");
