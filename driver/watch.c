@@ -268,20 +268,23 @@ static int vigil_watch_add(void *ctx, u32 type, u32 field, const u8 *s,
 	return 0;
 }
 
-static const struct vigil_watches *vigil_watch_sorting;
-
-static int vigil_watch_sort_name(const void *a, const void *b)
+/* sort_r() orders, @priv the table */
+static int vigil_watch_sort_name(const void *a, const void *b,
+				 const void *priv)
 {
-	const char *names = vigil_watch_sorting->names;
+	const char *names = ((const struct vigil_watches *)priv)->names;
 	const struct vigil_watch *x = a, *y = b;
 
 	return vigil_watch_cmp(x, names + x->name, y, names + y->name);
 }
 
-static int vigil_watch_sort_ino(const void *a, const void *b)
+static int vigil_watch_sort_ino(const void *a, const void *b,
+				const void *priv)
 {
-	const struct vigil_watch *x = &vigil_watch_sorting->by_name[*(u32 *)a];
-	const struct vigil_watch *y = &vigil_watch_sorting->by_name[*(u32 *)b];
+	const struct vigil_watch *by_name =
+		((const struct vigil_watches *)priv)->by_name;
+	const struct vigil_watch *x = &by_name[*(const u32 *)a];
+	const struct vigil_watch *y = &by_name[*(const u32 *)b];
 
 	if (vigil_watch_ino_less(x, y->sb, y->ino))
 		return -1;
@@ -308,15 +311,13 @@ static void vigil_watch_index(struct vigil_watches *w)
 {
 	u32 i, n = 0;
 
-	/* only the work item sorts: one table at a time */
-	vigil_watch_sorting = w;
-	sort(w->by_name, w->n, sizeof(*w->by_name), vigil_watch_sort_name,
-	     NULL);
+	sort_r(w->by_name, w->n, sizeof(*w->by_name), vigil_watch_sort_name,
+	       NULL, w);
 	for (i = 0; i < w->n; i++) {
 		struct vigil_watch *e = &w->by_name[i];
 		struct path p;
 
-		if (n && !vigil_watch_sort_name(&w->by_name[n - 1], e))
+		if (n && !vigil_watch_sort_name(&w->by_name[n - 1], e, w))
 			continue;
 		w->by_name[n++] = *e;
 		e = &w->by_name[n - 1];
@@ -335,9 +336,8 @@ static void vigil_watch_index(struct vigil_watches *w)
 		cond_resched();
 	}
 	w->n = n;
-	sort(w->by_ino, w->nino, sizeof(*w->by_ino), vigil_watch_sort_ino,
-	     NULL);
-	vigil_watch_sorting = NULL;
+	sort_r(w->by_ino, w->nino, sizeof(*w->by_ino), vigil_watch_sort_ino,
+	       NULL, w);
 }
 
 /* The table for the active channels; NULL if they name no file. */
