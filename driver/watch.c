@@ -11,10 +11,11 @@
  * name (sorted by hash) without a lock.
  *
  * A watched inode opened under a name the table does not give it gets
- * that entry's name.  A watched name opened on another inode means the
- * table is stale (the file was replaced, renamed or created since): the
- * handler asks for a rebuild, which runs from a work item, at most once a
- * second.  Until then that name still matches by name.
+ * that entry's name.  A watched name opened on another inode, or on any
+ * inode when it resolved to none, means the table is stale (the file was
+ * replaced, renamed or created since): the handler asks for a rebuild,
+ * which runs from a work item, at most once a second.  Until then that
+ * name still matches by name.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -207,9 +208,13 @@ struct vigil_str vigil_watch_alias(const struct inode *inode,
 		out.len = first->len;
 		goto out;
 	}
+	/*
+	 * A watched name on another inode, or on a file it did not name
+	 * when the table was built (created since): resolve it again.
+	 */
 	k = vigil_watch_find_name(w, path.ptr, path.len);
-	if (k >= 0 && w->by_name[k].sb)
-		vigil_watch_stale();	/* a watched name, another inode */
+	if (k >= 0)
+		vigil_watch_stale();
 out:
 	rcu_read_unlock();
 	return out;

@@ -8,8 +8,9 @@
  *
  * The set is resolved again, from a work item, whenever the active
  * channels change and whenever a handler sees a watched name on another
- * inode (the file was replaced, as passwd(1) replaces /etc/shadow), at
- * most once a second.
+ * inode (the file was replaced, as passwd(1) replaces /etc/shadow) or
+ * on a file it did not name before (created since), at most once a
+ * second.
  */
 #ifndef VIGIL_WATCH_H
 #define VIGIL_WATCH_H
