@@ -159,6 +159,9 @@ static void vigil_watch_stale(void)
 {
 	unsigned long next = READ_ONCE(vigil_watch_next);
 
+	/* every open of the name asks until it runs: skip the lock then */
+	if (delayed_work_pending(&vigil_watch_work))
+		return;
 	/*
 	 * A tenth of a second at least: a rename's hook runs before the
 	 * rename, and the rebuild should see it done.
