@@ -2,14 +2,20 @@
 /*
  * vigil: match records, from probe context to netlink subscribers.
  *
- * Each CPU owns a ring of queue_len fixed-size records, allocated at
- * init.  A probe (preemption disabled; one at a time per CPU, see hooks.c)
- * is the only producer of its CPU's ring; a single work item is the only
- * consumer of all rings.  The producer copies the event's values and
- * strings into the next free slot, publishes it by advancing head with
- * release semantics and raises an irq_work, which queues the work item;
- * the work item turns records into VIGIL_CMD_EVENT messages for the
- * "events" multicast group and gives the slots back.
+ * Each CPU owns a ring of bytes, allocated at init, that holds records of
+ * the size they need: a head, then the rule's title and the string values
+ * (a match on a short path takes about 600 bytes, the largest record
+ * VIGIL_REC_SIZE).  A probe (preemption disabled; one at a time per CPU,
+ * see event.c) is the only producer of its CPU's ring; a single work item
+ * is the only consumer of all rings.  The producer writes the next record
+ * at head where VIGIL_REC_SIZE bytes are free, publishes it by advancing
+ * head by its size with release semantics and raises an irq_work, which
+ * queues the work item; the work item turns records into VIGIL_CMD_EVENT
+ * messages for the "events" multicast group and gives the bytes back.
+ * head and tail run free, in bytes; a record is never split: the buffer
+ * has VIGIL_REC_SIZE bytes of slack past its end, where a record that
+ * begins near the end continues, and the ring's first bytes it stands for
+ * stay unused for that lap.
  *
  * A record is dropped, and counted in events_dropped, when its CPU is over
  * the rate limit for the current second, when its ring is full, when no
@@ -31,14 +37,19 @@
 
 #include "sensor.h"
 
-/* Records each CPU can hold before the work item sends them. */
+/*
+ * The ring of each CPU, in records of the largest size: it holds at least
+ * that many, and as many more as the records are smaller.
+ */
 static unsigned int queue_len = 32;
 module_param(queue_len, uint, 0444);
 MODULE_PARM_DESC(queue_len,
-		 "Match records queued per CPU, 8 KiB each (power of two, default 32)");
+		 "Ring per CPU, in records of the largest size, 8 KiB (power of two, default 32; a typical record takes under 1 KiB)");
 
+/* The most bytes one record takes in a ring. */
 #define VIGIL_REC_SIZE		8192
-#define VIGIL_TITLE_LEN		(VIGIL_MAX_TITLE_LEN + 1)
+/* Records start at multiples of this. */
+#define VIGIL_REC_ALIGN		8
 
 /**
  * struct vigil_rec_field - one value of a record
@@ -71,40 +82,47 @@ struct vigil_rec_head {
 	u8 action;
 	u8 notice;
 	bool refused;
+	u32 size;
 	u32 used;
-	char title[VIGIL_TITLE_LEN];
+	u32 title_len;
 	struct vigil_rec_field f[VIGIL_MAX_FIELDS];
 };
 
 #define VIGIL_REC_DATA	(VIGIL_REC_SIZE - sizeof(struct vigil_rec_head))
 
 /**
- * struct vigil_rec - one queued match record
+ * struct vigil_rec - one queued match record, of h.size bytes in its ring
  * @h: what matched and the values
- * @data: the string values' bytes
+ * @data: the rule's title (h.title_len bytes), then the string values'
+ *	bytes (h.used in all)
  */
 struct vigil_rec {
 	struct vigil_rec_head h;
-	char data[VIGIL_REC_DATA];
+	char data[];
 };
 
-static_assert(sizeof(struct vigil_rec) == VIGIL_REC_SIZE);
+static_assert(sizeof(struct vigil_rec_head) + VIGIL_MAX_TITLE_LEN +
+	      VIGIL_MAX_FIELD_LEN <= VIGIL_REC_SIZE);
+static_assert(sizeof(struct vigil_rec_head) % VIGIL_REC_ALIGN == 0);
 
 /**
  * struct vigil_ring - one CPU's queue
- * @head: next slot the producer fills (free-running)
- * @tail: next slot the consumer reads (free-running)
+ * @head: where the producer writes the next record (bytes, free-running)
+ * @tail: where the consumer reads the next record (bytes, free-running)
  * @win_start: jiffies when the current rate-limit second began
  * @win_count: records queued in it
- * @slots: queue_len records
+ * @buf: ring_size bytes, and VIGIL_REC_SIZE of slack
  */
 struct vigil_ring {
 	unsigned int head;
 	unsigned int tail;
 	unsigned long win_start;
 	u32 win_count;
-	struct vigil_rec *slots;
+	u8 *buf;
 };
+
+/* Bytes of each ring, slack aside: a power of two. */
+static unsigned int ring_size;
 
 static DEFINE_PER_CPU(struct vigil_ring, vigil_rings);
 
@@ -145,7 +163,7 @@ static void vigil_rec_fill(struct vigil_rec *rec, const struct vigil_event *ev,
 	unsigned int i;
 
 	rec->h.nfields = min_t(unsigned int, ev->nfields, d->nfields);
-	rec->h.used = 0;
+	rec->h.used = rec->h.title_len;
 	for (i = 0; i < rec->h.nfields; i++) {
 		struct vigil_rec_field *f = &rec->h.f[i];
 		const union vigil_value *v = &ev->v[i];
@@ -168,6 +186,7 @@ static void vigil_rec_fill(struct vigil_rec *rec, const struct vigil_event *ev,
 			break;
 		}
 	}
+	rec->h.size = ALIGN(sizeof(rec->h) + rec->h.used, VIGIL_REC_ALIGN);
 }
 
 static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
@@ -180,19 +199,22 @@ static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 	struct vigil_rec *rec;
 	unsigned int head;
 
-	if (!d || !r->slots)
+	if (!d || !r->buf)
 		return;
 	if (!vigil_rate_ok(r)) {
 		vigil_drop();
 		return;
 	}
 	head = r->head;
-	/* pairs with the consumer's release of tail: the slot is free */
-	if (head - smp_load_acquire(&r->tail) >= queue_len) {
+	/*
+	 * Room for the largest record; pairs with the consumer's release of
+	 * tail: the bytes before it are read.
+	 */
+	if (head - smp_load_acquire(&r->tail) > ring_size - VIGIL_REC_SIZE) {
 		vigil_drop();
 		return;
 	}
-	rec = &r->slots[head % queue_len];
+	rec = (struct vigil_rec *)(r->buf + (head & (ring_size - 1)));
 	rec->h.time_ns = ktime_get_real_ns();
 	rec->h.dropped = atomic64_read(&vigil_counters.events_dropped);
 	rec->h.content_version = content_version;
@@ -204,12 +226,11 @@ static void vigil_queue(const struct vigil_event *ev, u32 channel_id,
 	rec->h.action = m->action;
 	rec->h.notice = notice;
 	rec->h.refused = refused;
-	title_len = min_t(u32, title_len, VIGIL_TITLE_LEN - 1);
-	memcpy(rec->h.title, title, title_len);
-	rec->h.title[title_len] = '\0';
+	rec->h.title_len = min_t(u32, title_len, VIGIL_MAX_TITLE_LEN);
+	memcpy(rec->data, title, rec->h.title_len);
 	vigil_rec_fill(rec, ev, d);
 	/* publish the record: pairs with the consumer's acquire of head */
-	smp_store_release(&r->head, head + 1);
+	smp_store_release(&r->head, head + rec->h.size);
 	irq_work_queue(&vigil_report_irq);
 }
 
@@ -288,6 +309,40 @@ static int vigil_put_common(struct sk_buff *skb, const struct vigil_rec *rec)
 	return 0;
 }
 
+/* The title, NUL-terminated as the attribute's type wants. */
+static int vigil_put_title(struct sk_buff *skb, const struct vigil_rec *rec)
+{
+	struct nlattr *a = nla_reserve(skb, VIGIL_A_RULE_TITLE,
+				       rec->h.title_len + 1);
+
+	if (!a)
+		return -EMSGSIZE;
+	memcpy(nla_data(a), rec->data, rec->h.title_len);
+	((char *)nla_data(a))[rec->h.title_len] = '\0';
+	return 0;
+}
+
+/* An upper bound of the message vigil_rec_msg() builds for @rec. */
+static size_t vigil_rec_msg_size(const struct vigil_rec *rec,
+				 const struct vigil_event_desc *d)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	/* the ids, the counters, the flags and the common fields */
+	n += 16 * nla_total_size_64bit(sizeof(u64));
+	n += nla_total_size(strlen(d->name) + 1);
+	n += nla_total_size(rec->h.title_len + 1);
+	n += nla_total_size(TASK_COMM_LEN) + nla_total_size(0);
+	for (i = 0; i < rec->h.nfields; i++)
+		n += nla_total_size(0) +
+		     nla_total_size(strlen(d->fields[i].name) + 1) +
+		     nla_total_size(sizeof(u8)) +
+		     nla_total_size_64bit(sizeof(struct vigil_addr)) +
+		     nla_total_size(rec->h.f[i].len) + nla_total_size(0);
+	return n;
+}
+
 static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec)
 {
 	const struct vigil_event_desc *d = vigil_event_desc(rec->h.type);
@@ -296,7 +351,7 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec)
 	unsigned int i;
 	void *hdr;
 
-	skb = genlmsg_new(VIGIL_REC_SIZE + 2048, GFP_KERNEL);
+	skb = genlmsg_new(vigil_rec_msg_size(rec, d), GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	hdr = vigil_genlmsg_put(skb, 0, 0, VIGIL_CMD_EVENT, 0);
@@ -314,8 +369,8 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec)
 			      VIGIL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VIGIL_A_EVENTS_DROPPED, rec->h.dropped,
 			      VIGIL_A_PAD) ||
-	    (rec->h.title[0] &&
-	     nla_put_string(skb, VIGIL_A_RULE_TITLE, rec->h.title)) ||
+	    (rec->h.title_len &&
+	     vigil_put_title(skb, rec)) ||
 	    (rec->h.notice &&
 	     nla_put_u8(skb, VIGIL_A_NOTICE, rec->h.notice)) ||
 	    (rec->h.refused && nla_put_u8(skb, VIGIL_A_REFUSED, 1)) ||
@@ -344,14 +399,15 @@ static void vigil_report_work_fn(struct work_struct *work)
 		unsigned int tail = r->tail;
 		/* pairs with the producer's release: records are complete */
 		unsigned int head = smp_load_acquire(&r->head);
+		const struct vigil_rec *rec;
 
-		for (; tail != head; tail++) {
-			struct vigil_rec *rec;
+		for (; tail != head; tail += rec->h.size) {
 			struct sk_buff *skb;
 
+			rec = (const struct vigil_rec *)(r->buf +
+							 (tail & (ring_size - 1)));
 			if (!vigil_netlink_listeners())
 				continue;
-			rec = &r->slots[tail % queue_len];
 			skb = vigil_rec_msg(rec);
 			/*
 			 * -ENOBUFS: a subscriber with NETLINK_BROADCAST_ERROR
@@ -361,8 +417,8 @@ static void vigil_report_work_fn(struct work_struct *work)
 			 */
 			if (!skb || vigil_netlink_multicast(skb))
 				vigil_drop();
-			/* done reading the slot: give it back to the producer */
-			smp_store_release(&r->tail, tail + 1);
+			/* done reading: give the bytes back to the producer */
+			smp_store_release(&r->tail, tail + rec->h.size);
 		}
 		/* records skipped (no listener) are given back as well */
 		smp_store_release(&r->tail, tail);
@@ -379,8 +435,9 @@ int vigil_report_init(void)
 {
 	int cpu;
 
-	/* a power of two, so the free-running indexes wrap cleanly */
+	/* a power of two, so the free-running offsets wrap cleanly */
 	queue_len = roundup_pow_of_two(clamp(queue_len, 2U, 4096U));
+	ring_size = queue_len * VIGIL_REC_SIZE;
 	for_each_possible_cpu(cpu) {
 		struct vigil_ring *r = per_cpu_ptr(&vigil_rings, cpu);
 
@@ -388,10 +445,9 @@ int vigil_report_init(void)
 		r->tail = 0;
 		r->win_start = jiffies;
 		r->win_count = 0;
-		r->slots = kvzalloc_node(array_size(queue_len,
-						    sizeof(*r->slots)),
-					 GFP_KERNEL, cpu_to_node(cpu));
-		if (!r->slots) {
+		r->buf = kvzalloc_node(ring_size + VIGIL_REC_SIZE, GFP_KERNEL,
+				       cpu_to_node(cpu));
+		if (!r->buf) {
 			vigil_report_exit();
 			return -ENOMEM;
 		}
@@ -411,7 +467,7 @@ void vigil_report_exit(void)
 	for_each_possible_cpu(cpu) {
 		struct vigil_ring *r = per_cpu_ptr(&vigil_rings, cpu);
 
-		kvfree(r->slots);
-		r->slots = NULL;
+		kvfree(r->buf);
+		r->buf = NULL;
 	}
 }
