@@ -369,8 +369,7 @@ static struct sk_buff *vigil_rec_msg(const struct vigil_rec *rec)
 			      VIGIL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VIGIL_A_EVENTS_DROPPED, rec->h.dropped,
 			      VIGIL_A_PAD) ||
-	    (rec->h.title_len &&
-	     vigil_put_title(skb, rec)) ||
+	    (rec->h.title_len && vigil_put_title(skb, rec)) ||
 	    (rec->h.notice &&
 	     nla_put_u8(skb, VIGIL_A_NOTICE, rec->h.notice)) ||
 	    (rec->h.refused && nla_put_u8(skb, VIGIL_A_REFUSED, 1)) ||
@@ -400,12 +399,15 @@ static void vigil_report_work_fn(struct work_struct *work)
 		/* pairs with the producer's release: records are complete */
 		unsigned int head = smp_load_acquire(&r->head);
 		const struct vigil_rec *rec;
+		u32 size;
 
-		for (; tail != head; tail += rec->h.size) {
+		/* the size is read before the bytes are given back */
+		for (; tail != head; tail += size) {
 			struct sk_buff *skb;
 
 			rec = (const struct vigil_rec *)(r->buf +
 							 (tail & (ring_size - 1)));
+			size = rec->h.size;
 			if (!vigil_netlink_listeners())
 				continue;
 			skb = vigil_rec_msg(rec);
@@ -418,7 +420,7 @@ static void vigil_report_work_fn(struct work_struct *work)
 			if (!skb || vigil_netlink_multicast(skb))
 				vigil_drop();
 			/* done reading: give the bytes back to the producer */
-			smp_store_release(&r->tail, tail + rec->h.size);
+			smp_store_release(&r->tail, tail + size);
 		}
 		/* records skipped (no listener) are given back as well */
 		smp_store_release(&r->tail, tail);
