@@ -56,6 +56,9 @@ static inline u32 get_unaligned_le32(const void *p)
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define __maybe_unused		__attribute__((unused))
+#ifndef __always_inline		/* glibc's sys/cdefs.h has it */
+#define __always_inline		inline __attribute__((always_inline))
+#endif
 #define fallthrough		__attribute__((fallthrough))
 
 static inline void *vigil_alloc(size_t size)

@@ -16,6 +16,9 @@
 /* Appended PKCS#7 signature. */
 #define VIGIL_MAX_SIG_SIZE		(16U << 10)
 
+/* Channels a sensor holds active at once. */
+#define VIGIL_MAX_CHANNELS		64U
+
 /* Rules in one channel. */
 #define VIGIL_MAX_RULES			65536U
 /* Expression nodes in one rule. */

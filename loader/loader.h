@@ -380,6 +380,43 @@ int vigil_match_work(const struct vigil_ruleset *rs,
 bool vigil_match_may(const struct vigil_ruleset *rs, u32 type, u32 field,
 		     const u8 *s, u32 n);
 
+struct vigil_may;
+
+/**
+ * vigil_may_build() - vigil_match_may() of several rule sets, merged
+ * @rs: the sets; they must outlive the result
+ * @n: how many, at most VIGIL_MAX_CHANNELS
+ *
+ * Merges the prefilter keys of every set into one bitmap, so that asking
+ * them all reads the field once (loader/may.c).  Allocates (sleeps, in the
+ * kernel), a few KiB to 32 KiB.
+ *
+ * Return: the merged prefilter, or NULL without memory or if @n is too
+ * large.
+ */
+struct vigil_may *vigil_may_build(const struct vigil_ruleset *const *rs,
+				  u32 n);
+
+/**
+ * vigil_may_match() - whether a rule of any of the sets could match
+ * @m: from vigil_may_build(); NULL says true
+ * @type: event type
+ * @field: index of a string field of @type
+ * @s: the field's value
+ * @n: its length
+ *
+ * Return: what vigil_match_may() of each set, OR-ed, returns, within the
+ * work the sets' own scans are charged.  Never sleeps or allocates.
+ */
+bool vigil_may_match(const struct vigil_may *m, u32 type, u32 field,
+		     const u8 *s, u32 n);
+
+/**
+ * vigil_may_free() - free what vigil_may_build() made
+ * @m: the merged prefilter, or NULL
+ */
+void vigil_may_free(struct vigil_may *m);
+
 /**
  * vigil_rule_eval() - evaluate one rule, optionally flipping one predicate
  * @rs: compiled rule set

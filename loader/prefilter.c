@@ -49,27 +49,6 @@ static const u8 pf_common[256] = {
 	['M'] = 1, ['P'] = 1, ['D'] = 1, ['H'] = 1,
 };
 
-static inline u64 pf_fold8(u64 g)
-{
-	return vigil_fold8(g);
-}
-
-/* The key of a wide gram: 8 folded bytes, first in the low bits. */
-static inline u32 pf_key8(u64 g)
-{
-	return (u32)((g * 0x9e3779b97f4a7c15ULL) >> 32);
-}
-
-/*
- * The two bits of the bitmap word that a key of hash @h sets, the word
- * being h >> (@sh + 6): one from the bits just below those that pick the
- * word, one from the middle of the hash.
- */
-static inline u64 pf_bits(u32 h, u32 sh)
-{
-	return 1ULL << ((h >> sh) & 63) | 1ULL << ((h >> 8) & 63);
-}
-
 /**
  * vigil_pf_gram() - the key of a literal
  * @lit: the literal (not folded)
@@ -111,9 +90,9 @@ u32 vigil_pf_gram(const u8 *lit, u32 len, bool *wide)
 	g = get_unaligned_le32(lit + at);
 	if (w == VIGIL_GRAM_WIDE)
 		g |= (u64)get_unaligned_le32(lit + at + 4) << 32;
-	g = pf_fold8(g);
+	g = vigil_fold8(g);
 	*wide = w == VIGIL_GRAM_WIDE;
-	return *wide ? pf_key8(g) : (u32)g;
+	return *wide ? vigil_pf_key8(g) : (u32)g;
 }
 
 /**
@@ -176,6 +155,11 @@ static struct vigil_pf_key *pf_find(const struct vigil_pf *pf, u32 h,
 		if (vigil_pf_dist(pf, slot) < d)
 			return NULL;
 	}
+}
+
+bool vigil_pf_has(const struct vigil_pf *pf, u32 h, u32 key, u16 fk)
+{
+	return pf->tab && pf_find(pf, h, key, fk);
 }
 
 /*
@@ -267,7 +251,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		else
 			pf->narrow |= 1ULL << (e->fk & 63);
 		h = vigil_pf_hash(e->key, e->fk);
-		pf->bitmap[h >> (38 - pf->bbits)] |= pf_bits(h, 32 - pf->bbits);
+		pf->bitmap[h >> (38 - pf->bbits)] |= vigil_pf_bits(h, 32 - pf->bbits);
 		t = pf_find(pf, h, e->key, e->fk);
 		if (!t) {
 			struct vigil_pf_key in = {
@@ -325,7 +309,7 @@ void vigil_pf_free(struct vigil_pf *pf)
 
 static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
 {
-	u64 m = pf_bits(h, 32 - pf->bbits);
+	u64 m = vigil_pf_bits(h, 32 - pf->bbits);
 
 	return (pf->bitmap[h >> (38 - pf->bbits)] & m) == m;
 }
@@ -390,10 +374,10 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 	/* each window is read whole: the field's bytes, never beyond */
 	if ((pf->narrow >> (fk & 63)) & 1) {
 		for (i = VIGIL_GRAM_LEN; i <= n; i++) {
-			key = (u32)pf_fold8(get_unaligned_le32(s + i -
+			key = (u32)vigil_fold8(get_unaligned_le32(s + i -
 							       VIGIL_GRAM_LEN));
 			h = (key ^ salt) * VIGIL_PF_MUL;
-			m = pf_bits(h, sh);
+			m = vigil_pf_bits(h, sh);
 			if ((bm[h >> (sh + 6)] & m) != m)
 				continue;
 			pf_probe(pf, h, key, fk, c);
@@ -405,10 +389,10 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		for (i = VIGIL_GRAM_WIDE; i <= n; i++) {
 			const u8 *w = s + i - VIGIL_GRAM_WIDE;
 
-			key = pf_key8(pf_fold8(get_unaligned_le32(w) |
+			key = vigil_pf_key8(vigil_fold8(get_unaligned_le32(w) |
 					       (u64)get_unaligned_le32(w + 4) << 32));
 			h = (key ^ wsalt) * VIGIL_PF_MUL;
-			m = pf_bits(h, sh);
+			m = vigil_pf_bits(h, sh);
 			if ((bm[h >> (sh + 6)] & m) != m)
 				continue;
 			pf_probe(pf, h, key, wfk, c);

@@ -123,6 +123,23 @@ static inline u32 vigil_pf_hash(u32 key, u16 fk)
 	return (key ^ (fk * VIGIL_PF_SALT)) * VIGIL_PF_MUL;
 }
 
+/* The key of a wide gram: 8 folded bytes, first in the low bits. */
+static inline u32 vigil_pf_key8(u64 g)
+{
+	return (u32)((g * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+/*
+ * The two bits of a bitmap word that a key of hash @h sets, the word
+ * being h >> (@sh + 6) where @sh is 32 less the bitmap's log2 size in
+ * bits: one from the bits just below those that pick the word, one from
+ * the middle of the hash.
+ */
+static inline u64 vigil_pf_bits(u32 h, u32 sh)
+{
+	return 1ULL << ((h >> sh) & 63) | 1ULL << ((h >> 8) & 63);
+}
+
 /* How far from its home slot the key in slot @slot of @pf's table is. */
 static inline u32 vigil_pf_dist(const struct vigil_pf *pf, u32 slot)
 {
@@ -265,5 +282,18 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 		       struct vigil_cands *c);
 void vigil_pf_scan_num(const struct vigil_pf *pf, u16 fk, u64 x,
 		       struct vigil_cands *c);
+
+/**
+ * vigil_pf_has() - whether a key is in the table
+ * @pf: the index
+ * @h: vigil_pf_hash() of the key in its field
+ * @key: the key
+ * @fk: its tag, as in struct vigil_pf_ent
+ *
+ * Walks at most @pf->probe_work slots.
+ *
+ * Return: true if (@key, @fk) is one of @pf's keys.
+ */
+bool vigil_pf_has(const struct vigil_pf *pf, u32 h, u32 key, u16 fk);
 
 #endif /* VIGIL_PREFILTER_H */

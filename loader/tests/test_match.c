@@ -1439,7 +1439,128 @@ static void test_match_may(void **state)
 	tu_free(&b);
 }
 
-/* Building is all or nothing: every allocation failing in turn. */
+/*
+ * A random set for vigil_may_build(): open rules on path (anchored when a
+ * literal is long enough), with @odd now and then one that never scans (a
+ * u64 test alone, or an anchor in comm), and exec rules on comm.
+ */
+static void may_set(struct set *s, struct tu_payload *b, u32 nrules,
+		    bool odd)
+{
+	static const u8 ops[] = { VIGIL_OP_EQ, VIGIL_OP_PREFIX,
+				  VIGIL_OP_SUFFIX, VIGIL_OP_CONTAINS };
+	char lit[3][256];
+	u32 r, k, n;
+
+	tu_init(b);
+	for (r = 0; r < nrules; r++) {
+		u8 op = ops[rnd() % ARRAY_SIZE(ops)], nc = rnd() % 2 ? NC : 0;
+
+		n = 1 + rnd() % 3;
+		for (k = 0; k < n; k++) {
+			/* shorter than a gram, a value leaves its rule unanchored */
+			do
+				rnd_text(lit[k], 40, 3);
+			while (strlen(lit[k]) < (odd ? 1 : VIGIL_GRAM_LEN));
+		}
+		switch (rnd() % 16 + !odd * 2) {
+		case 0:
+			tu_rule(b, 100 + r, VIGIL_EV_OPEN, "num");
+			tu_pred_num(b, VIGIL_OPEN_flags, VIGIL_OP_MASK_ANY, 3);
+			break;
+		case 1:
+			tu_rule(b, 100 + r, VIGIL_EV_OPEN, "comm");
+			tu_pred_str(b, VIGIL_OPEN_comm, op, nc, lit[0], NULL);
+			break;
+		case 2:
+		case 3:
+			tu_rule(b, 100 + r, VIGIL_EV_EXEC, "exec");
+			tu_pred_str(b, VIGIL_EXEC_comm, op, nc, lit[0], NULL);
+			break;
+		default:
+			tu_rule(b, 100 + r, VIGIL_EV_OPEN, "path");
+			tu_pred_str(b, VIGIL_OPEN_path, op, nc, lit[0],
+				    n > 1 ? lit[1] : NULL,
+				    n > 2 ? lit[2] : NULL, NULL);
+		}
+	}
+	set_build(s, b);
+}
+
+/*
+ * vigil_may_match() over several sets says what vigil_match_may() of each,
+ * OR-ed, says: for sets of one to eight channels of random rules (most
+ * of them scanning, some never), on random paths of the rules' words.
+ */
+static void test_may_merged(void **state)
+{
+	static const struct { u16 type, field; } asks[] = {
+		{ VIGIL_EV_OPEN, VIGIL_OPEN_path },
+		{ VIGIL_EV_OPEN, VIGIL_OPEN_comm },
+		{ VIGIL_EV_EXEC, VIGIL_EXEC_comm },
+		{ VIGIL_EV_FIFO, VIGIL_FIFO_path },
+	};
+	const struct vigil_ruleset *rs[8];
+	struct tu_payload b[8];
+	struct set s[8];
+	struct vigil_may *m;
+	u32 round, n, i, k, a, len, yes = 0, no = 0;
+	char text[300];
+
+	for (round = 0; round < 60; round++) {
+		n = 1 + round % 8;
+		for (i = 0; i < n; i++) {
+			/* few rules, so that "no" is a common answer */
+			may_set(&s[i], &b[i], 1 + rnd() % 6, round % 4 == 0);
+			rs[i] = s[i].rs;
+		}
+		m = vigil_may_build(rs, n);
+		assert_non_null(m);
+		for (k = 0; k < 400; k++) {
+			rnd_text(text, 256, 1 + k % 8);
+			len = strlen(text);
+			for (a = 0; a < ARRAY_SIZE(asks); a++) {
+				bool want = false, got;
+
+				for (i = 0; i < n && !want; i++)
+					want = vigil_match_may(rs[i],
+							       asks[a].type,
+							       asks[a].field,
+							       (const u8 *)text,
+							       len);
+				got = vigil_may_match(m, asks[a].type,
+						      asks[a].field,
+						      (const u8 *)text, len);
+				if (got != want)
+					fail_msg("round %u, %u sets, \"%s\" type %u field %u: merged says %d",
+						 round, n, text, asks[a].type,
+						 asks[a].field, got);
+				if (asks[a].type == VIGIL_EV_OPEN &&
+				    asks[a].field == VIGIL_OPEN_path)
+					*(want ? &yes : &no) += 1;
+			}
+		}
+		vigil_may_free(m);
+		for (i = 0; i < n; i++) {
+			set_free(&s[i]);
+			tu_free(&b[i]);
+		}
+	}
+	print_message("merged prefilter: %u maybe, %u no\n", yes, no);
+	/* both answers are common, or the test proves little */
+	assert_true(yes > 1000 && no > 1000);
+	/* no sets: nothing can match; more than a sensor holds: no merge */
+	m = vigil_may_build(rs, 0);
+	assert_non_null(m);
+	assert_false(vigil_may_match(m, VIGIL_EV_OPEN, VIGIL_OPEN_path,
+				     (const u8 *)"/etc/shadow", 11));
+	vigil_may_free(m);
+	assert_null(vigil_may_build(rs, VIGIL_MAX_CHANNELS + 1));
+	assert_true(vigil_may_match(NULL, VIGIL_EV_OPEN, VIGIL_OPEN_path,
+				    (const u8 *)"x", 1));
+	vigil_may_free(NULL);
+}
+
 /*
  * The prefilter scans an event only while that costs less than
  * evaluating every rule of its type could: few rules are all evaluated,
@@ -1655,6 +1776,7 @@ static void test_each_eq(void **state)
 	set_free(&s);
 }
 
+/* Building is all or nothing: every allocation failing in turn. */
 static void test_nomem(void **state)
 {
 	struct vigil_ruleset *rs;
@@ -1801,6 +1923,7 @@ int main(void)
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_random_differential),
 		cmocka_unit_test(test_match_may),
+		cmocka_unit_test(test_may_merged),
 		cmocka_unit_test(test_scan_or_not),
 		cmocka_unit_test(test_generation_wraps),
 		cmocka_unit_test(test_titles),
