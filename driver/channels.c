@@ -52,8 +52,6 @@
 #include "sensor.h"
 #include "watch.h"
 
-/* Most channels active at once. */
-#define VIGIL_MAX_CHANNELS	64
 /* Events stopped at the budget after which a channel is disabled. */
 #define VIGIL_OVER_BUDGET_LIMIT	8
 /* Largest MANIFEST accepted and most entries read from it. */
@@ -126,10 +124,13 @@ struct vigil_active_ent {
 
 /**
  * struct vigil_active - the active set, replaced as a whole
+ * @may: the prefilters of its channels merged (loader/may.c), asked once
+ *	for all of them; NULL if there was no memory for it: each is asked
  * @n: number of entries
  * @ent: entries sorted by channel id
  */
 struct vigil_active {
+	struct vigil_may *may;
 	unsigned int n;
 	struct vigil_active_ent ent[];
 };
@@ -396,8 +397,18 @@ static int vigil_find(const struct vigil_active *act, u32 id)
 static void vigil_publish(struct vigil_active *next, struct vigil_active *old,
 			  struct vigil_active_ent gone)
 {
+	const struct vigil_ruleset *rs[VIGIL_MAX_CHANNELS];
+	unsigned int i;
+
+	if (next) {
+		for (i = 0; i < next->n; i++)
+			rs[i] = next->ent[i].ch->rules;
+		next->may = vigil_may_build(rs, next->n);
+	}
 	rcu_assign_pointer(vigil_active, next);
 	synchronize_rcu();
+	if (old)
+		vigil_may_free(old->may);
 	kfree(old);
 	vigil_ent_free(&gone);
 	vigil_watch_changed();
@@ -792,7 +803,10 @@ bool vigil_channels_may_match(u32 type, u32 field, const char *s, u32 len)
 	rcu_read_lock_sched();
 	act = rcu_dereference_sched(vigil_active);
 	/* a disabled channel may still say yes: vigil_channels_match() skips it */
-	for (i = 0; act && i < act->n && !may; i++)
+	if (act && act->may)
+		may = vigil_may_match(act->may, type, field, (const u8 *)s,
+				      len);
+	for (i = 0; act && !act->may && i < act->n && !may; i++)
 		may = vigil_match_may(act->ent[i].ch->rules, type, field,
 				      (const u8 *)s, len);
 	if (act && !may)
@@ -973,6 +987,8 @@ void vigil_channels_clear(void)
 		vigil_sysfs_remove(old->ent[i].ch->channel_id);
 		vigil_ent_free(&old->ent[i]);
 	}
+	if (old)
+		vigil_may_free(old->may);
 	kfree(old);
 	mutex_unlock(&vigil_chan_mutex);
 }
