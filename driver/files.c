@@ -41,9 +41,11 @@ static int vigil_open(struct vigil_scratch *s, const struct inode *inode,
 		       struct vigil_str path, u64 flags, u64 mode)
 {
 	struct vigil_str via = vigil_event_str(s->buf2, 0);
-	struct vigil_str name = vigil_watch_alias(inode, path, s->buf2);
+	struct vigil_str name;
 	struct vigil_common c;
+	bool watched;
 
+	name = vigil_watch_alias(inode, path, s->buf2, &watched);
 	if (name.len) {
 		via = path;
 		path = name;
@@ -53,6 +55,8 @@ static int vigil_open(struct vigil_scratch *s, const struct inode *inode,
 		vigil_event_end(s);
 		return 0;
 	}
+	if (!watched)
+		vigil_watch_check(path);
 	vigil_event_common(s, &c, current);
 	vigil_fill_open(&s->ev, c.pid, c.tgid, c.ppid, c.uid, c.gid, c.comm,
 			path, flags, mode, via, c.exe);

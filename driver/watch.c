@@ -174,6 +174,7 @@ static void vigil_watch_stale(void)
  * @inode: the file
  * @path: the canonical name it was opened by
  * @buf: VIGIL_MAX_FIELD_LEN bytes for the name
+ * @watched: out: @inode is a watched file
  *
  * Context: a handler, preemption disabled.
  *
@@ -181,14 +182,15 @@ static void vigil_watch_stale(void)
  * watched names; else empty.
  */
 struct vigil_str vigil_watch_alias(const struct inode *inode,
-				   struct vigil_str path, char *buf)
+				   struct vigil_str path, char *buf,
+				   bool *watched)
 {
 	const struct vigil_watches *w;
 	struct vigil_str out = { .ptr = buf, .len = 0 };
 	const struct vigil_watch *e, *first = NULL;
 	u32 i;
-	int k;
 
+	*watched = false;
 	rcu_read_lock();
 	w = rcu_dereference(vigil_watches);
 	if (!w)
@@ -200,6 +202,7 @@ struct vigil_str vigil_watch_alias(const struct inode *inode,
 			break;
 		if (e->gen != inode->i_generation)
 			continue;
+		*watched = true;
 		if (e->len == path.len &&
 		    !memcmp(w->names + e->name, path.ptr, path.len))
 			goto out;	/* opened by a name it is watched under */
@@ -209,18 +212,32 @@ struct vigil_str vigil_watch_alias(const struct inode *inode,
 	if (first) {
 		memcpy(buf, w->names + first->name, first->len);
 		out.len = first->len;
-		goto out;
 	}
-	/*
-	 * A watched name on another inode, or on a file it did not name
-	 * when the table was built (created since): resolve it again.
-	 */
-	k = vigil_watch_find_name(w, path.ptr, path.len);
-	if (k >= 0)
-		vigil_watch_stale();
 out:
 	rcu_read_unlock();
 	return out;
+}
+
+/**
+ * vigil_watch_check() - see whether an opened name is a watched one
+ * @path: the canonical name a file that is not watched was opened by
+ *
+ * A watched name on another inode, or on a file it did not name when the
+ * table was built (created since), makes the table resolve it again.  A
+ * name is only watched if an open rule names it exactly, so a handler
+ * asks only after the prefilter said a rule may match @path.
+ *
+ * Context: a handler, preemption disabled.
+ */
+void vigil_watch_check(struct vigil_str path)
+{
+	const struct vigil_watches *w;
+
+	rcu_read_lock();
+	w = rcu_dereference(vigil_watches);
+	if (w && vigil_watch_find_name(w, path.ptr, path.len) >= 0)
+		vigil_watch_stale();
+	rcu_read_unlock();
 }
 
 /* --- building the table (work item) ------------------------------------ */

@@ -20,7 +20,9 @@
 struct inode;
 
 struct vigil_str vigil_watch_alias(const struct inode *inode,
-				   struct vigil_str path, char *buf);
+				   struct vigil_str path, char *buf,
+				   bool *watched);
+void vigil_watch_check(struct vigil_str path);
 void vigil_watch_changed(void);
 void vigil_watch_init(void);
 void vigil_watch_exit(void);
