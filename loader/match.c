@@ -189,6 +189,41 @@ static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
 }
 
 /*
+ * The values of a predicate with operator eq, prefix or suffix on string
+ * @s of @n bytes, from value @vi on: each charged as vr_value_work() says
+ * before it is compared, a length that cannot match costing one step and
+ * no read of the value's bytes.  Return: as vr_pred().
+ */
+static bool vr_pred_affix(struct vr_run *run, u8 op, bool nocase, bool all,
+			  u32 vi, u32 argc, const u8 *s, u32 n)
+{
+	const struct vigil_value_rec *v = &run->rs->values[vi];
+	const u8 *strtab = run->rs->strtab;
+	struct vigil_work *w = run->w;
+	u32 k, m;
+	bool r;
+
+	for (k = 0; k < argc; k++, v++) {
+		m = le32_to_cpu(v->str.len);
+		if (op == VIGIL_OP_EQ ? n != m : n < m) {
+			if (!vr_charge(w, 1))
+				return false;
+			r = false;
+		} else {
+			if (!vr_charge(w, 1 + (m + VIGIL_WORK_WORD - 1) /
+					   VIGIL_WORK_WORD))
+				return false;
+			r = vigil_bytes_eq(op == VIGIL_OP_SUFFIX ? s + (n - m) : s,
+					   strtab + le32_to_cpu(v->str.off), m,
+					   nocase);
+		}
+		if (r != all)
+			return r;
+	}
+	return all;
+}
+
+/*
  * One predicate, read from the payload's node record: any value (or, with
  * VIGIL_PRED_ALL, every value).
  */
@@ -212,8 +247,13 @@ static bool vr_pred(struct vr_run *run, const struct vigil_node_rec *nd,
 		return false;
 	fv = &ev->v[f];
 	ftype = desc->fields[f].type;
-	if (ftype == VIGIL_FT_STR || ftype == VIGIL_FT_PATH)
+	if (ftype == VIGIL_FT_STR || ftype == VIGIL_FT_PATH) {
 		vr_field_str(ev, f, &s, &n);
+		if (nd->op == VIGIL_OP_EQ || nd->op == VIGIL_OP_PREFIX ||
+		    nd->op == VIGIL_OP_SUFFIX)
+			return vr_pred_affix(run, nd->op, nocase, all, vi, argc,
+					     s, n);
+	}
 	for (k = 0; k < argc; k++, vi++) {
 		v = &rs->values[vi];
 		switch (ftype) {

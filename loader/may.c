@@ -186,12 +186,6 @@ static inline bool may_gate(const struct vigil_may *m, u32 h, u32 sh)
 	return (m->gate[h >> (sh + 6)] >> ((h >> sh) & 63)) & 1;
 }
 
-/* 'A'..'Z' folded to lower case, as vigil_fold8() folds each byte. */
-static inline u8 may_fold(u8 c)
-{
-	return (u8)(c - 'A') < 26 ? c | 0x20 : c;
-}
-
 /* Whether the narrow gram in the top half of @g is a key of a set. */
 static __always_inline bool may_narrow(const struct vigil_may *m,
 				       const struct vigil_may_type *mt, u64 g,
@@ -229,15 +223,15 @@ static __always_inline bool may_scan(const struct vigil_may *m,
 	u64 g = 0;
 
 	for (; i < n && i < VIGIL_GRAM_LEN - 1; i++)
-		g = g >> 8 | (u64)may_fold(s[i]) << 56;
+		g = g >> 8 | (u64)vigil_fold(s[i]) << 56;
 	/* narrow grams only, until a wide one is whole */
 	for (; i < n && i < VIGIL_GRAM_WIDE - 1; i++) {
-		g = g >> 8 | (u64)may_fold(s[i]) << 56;
+		g = g >> 8 | (u64)vigil_fold(s[i]) << 56;
 		if (narrow && may_narrow(m, mt, g, salt, sh, fk))
 			return true;
 	}
 	for (; i < n; i++) {
-		g = g >> 8 | (u64)may_fold(s[i]) << 56;
+		g = g >> 8 | (u64)vigil_fold(s[i]) << 56;
 		if (narrow && may_narrow(m, mt, g, salt, sh, fk))
 			return true;
 		if (wide && may_wide(m, mt, g, wsalt, sh, wfk))

@@ -19,11 +19,7 @@ static u64 vigil_load8(const u8 *p)
 	return v;
 }
 
-/*
- * Compare @n bytes of text @s with pattern @p, folding both if nocase:
- * eight bytes a step either way (the matcher charges it so).
- */
-static bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
+bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
 {
 	u32 i;
 

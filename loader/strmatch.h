@@ -39,6 +39,18 @@ static inline u64 vigil_fold8(u64 g)
 	return g | upper >> 2;
 }
 
+/**
+ * vigil_bytes_eq() - compare text with a pattern of the same length
+ * @s: text
+ * @p: pattern
+ * @n: bytes of each
+ * @nocase: fold 'A'..'Z' in both
+ *
+ * Eight bytes a step either way, as the matcher charges it.
+ *
+ * Return: true if equal.
+ */
+bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase);
 bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
 bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase);
