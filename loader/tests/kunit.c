@@ -975,6 +975,79 @@ static void vigil_work_bound(struct kunit *test)
 	KUNIT_EXPECT_GT(test, most, (u64)VIGIL_MAX_EVENT_WORK / 2);
 }
 
+/*
+ * The shipped channels' prefilters merged (vigil_may_build(), as the
+ * sensor merges its active channels) answer what each channel's, OR-ed,
+ * answers: for paths each channel knows, others none does, another case
+ * and lengths up to VIGIL_MAX_FIELD_LEN.
+ */
+static void vigil_may_merged(struct kunit *test)
+{
+	static const char *const paths[] = {
+		"/etc/shadow", "/ETC/SHADOW", "/etc/shadow-", "/tmp/b/bench-file",
+		"/etc/cron.d/job", "/root/.ssh/authorized_keys", "/etc/sh",
+		"", "/", "/var/spool/cron/crontabs/root", "/home/a/.bashrc",
+	};
+	const struct vigil_ruleset *rs[VIGIL_MAX_CHANNELS];
+	struct vigil_channel *ch[VIGIL_MAX_CHANNELS];
+	unsigned int i, k, n = 0, yes = 0;
+	struct vigil_may *m;
+	char *text;
+
+	vt_need(test, vigil_kunit_channels_count, "shipped channels");
+	text = kunit_kmalloc(test, VIGIL_MAX_FIELD_LEN + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	for (i = 0; i < vigil_kunit_channels_count && n < ARRAY_SIZE(ch);
+	     i++) {
+		const struct vigil_kunit_file *f = &vigil_kunit_channels[i];
+		struct vigil_error err;
+		u8 *buf = vt_bytes(test, f);
+
+		if (vt_load(test, f->name, buf, f->len, &ch[n], &err) ==
+		    VIGIL_E_OK) {
+			rs[n] = ch[n]->rules;
+			n++;
+		}
+		kvfree(buf);
+	}
+	KUNIT_ASSERT_GT(test, n, 0U);
+	m = vigil_may_build(rs, n);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	for (k = 0; k < ARRAY_SIZE(paths) + 2; k++) {
+		u32 len;
+		bool want = false, got;
+
+		if (k < ARRAY_SIZE(paths)) {
+			len = strlen(paths[k]);
+			memcpy(text, paths[k], len);
+		} else {
+			/* a long path of one byte, and one ending in a name */
+			len = VIGIL_MAX_FIELD_LEN;
+			memset(text, k % 2 ? '/' : 'a', len);
+			if (k % 2)
+				memcpy(text + len - 11, "/etc/shadow", 11);
+		}
+		for (i = 0; i < n && !want; i++)
+			want = vigil_match_may(rs[i], VIGIL_EV_OPEN,
+					       VIGIL_OPEN_path,
+					       (const u8 *)text, len);
+		got = vigil_may_match(m, VIGIL_EV_OPEN, VIGIL_OPEN_path,
+				      (const u8 *)text, len);
+		KUNIT_EXPECT_EQ_MSG(test, got, want, "path %u (%u bytes)", k,
+				    len);
+		yes += got;
+	}
+	/* the channels know /etc/shadow; nothing knows the bench's file */
+	KUNIT_EXPECT_GT(test, yes, 0U);
+	KUNIT_EXPECT_FALSE(test, vigil_may_match(m, VIGIL_EV_OPEN,
+						 VIGIL_OPEN_path,
+						 (const u8 *)"/tmp/b/bench-file",
+						 17));
+	vigil_may_free(m);
+	for (i = 0; i < n; i++)
+		vigil_channel_free(ch[i]);
+}
+
 static struct kunit_case vigil_loader_cases[] = {
 	KUNIT_CASE(vigil_schema_tables),
 	KUNIT_CASE(vigil_schema_fill),
@@ -988,6 +1061,7 @@ static struct kunit_case vigil_loader_cases[] = {
 	KUNIT_CASE(vigil_fixture_replay),
 	KUNIT_CASE(vigil_match_bad_event),
 	KUNIT_CASE(vigil_work_bound),
+	KUNIT_CASE(vigil_may_merged),
 	{}
 };
 
