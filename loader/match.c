@@ -465,7 +465,7 @@ static int vr_match(struct vr_run *run, const struct vr_type *ty,
 	const u8 *s;
 	u64 scan;
 
-	if (ty->na == ty->n)
+	if (ty->na == ty->n || ty->whole)
 		return vr_run_all(run, ty, fn, ctx);
 	scan = vr_scan_work(rs, ty, ev);
 	if (scan == U64_MAX)

@@ -782,6 +782,7 @@ static int vr_bounds(struct vr_build *b)
 		if (!ty->n)
 			continue;
 		ty->scan_max = vigil_pf_always ? U64_MAX : ty->rules_work;
+		ty->whole = !vigil_pf_always && ty->n < VIGIL_SCAN_MIN_RULES;
 		scan = 0;
 		for (f = 0; f < VIGIL_MAX_FIELDS; f++) {
 			if (ty->strmask & (1U << f))

@@ -75,6 +75,9 @@ struct vr_rule {
  * @rules_work: the part of @work its rules take
  * @costliest_work: the bound of rule @costliest
  * @sub_work: the part of @work its substring scans take
+ * @whole: its rules are too few for the prefilter to pay
+ *	(VIGIL_SCAN_MIN_RULES): vigil_match() evaluates them all, which
+ *	@work allows for as it allows for a scan
  */
 struct vr_type {
 	u32 first;
@@ -90,6 +93,7 @@ struct vr_type {
 	u64 rules_work;
 	u64 costliest_work;
 	u64 sub_work;
+	bool whole;
 };
 
 /**
@@ -170,6 +174,13 @@ struct vigil_ruleset {
  * anchors).
  */
 #define VIGIL_WORK_EVENT	2048U
+/*
+ * Rules an event type needs before vigil_match() scans with the
+ * prefilter: a scan costs about what one to three rules do (a 17-byte
+ * path: some 1,100 instructions), and fewer rules than this rarely let
+ * it skip that many.
+ */
+#define VIGIL_SCAN_MIN_RULES	8U
 /* Bytes compared in one step of eq, prefix and suffix. */
 #define VIGIL_WORK_WORD		8U
 

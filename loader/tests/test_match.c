@@ -1570,6 +1570,7 @@ static void test_may_merged(void **state)
  */
 static void test_scan_or_not(void **state)
 {
+	static const u32 sizes[] = { 3, VIGIL_SCAN_MIN_RULES - 1, 300 };
 	static const char other[] =
 		"/usr/share/locale/en_GB/LC_MESSAGES/coreutils.mo";
 	static char path[VIGIL_MAX_FIELD_LEN + 1];
@@ -1581,11 +1582,12 @@ static void test_scan_or_not(void **state)
 	struct hits h;
 	struct set s;
 	u64 full, rules, steps;
-	u32 r, n;
+	u32 r, n, z;
 
 	memset(path, 'a', VIGIL_MAX_FIELD_LEN);
 	memcpy(path + VIGIL_MAX_FIELD_LEN - 7, "/tool-2", 7);
-	for (n = 3; n <= 300; n += 297) {
+	for (z = 0; z < ARRAY_SIZE(sizes); z++) {
+		n = sizes[z];
 		tu_init(&b);
 		for (r = 0; r < n; r++) {
 			snprintf(lit, sizeof(lit), "/tool-%u", r);
@@ -1606,12 +1608,19 @@ static void test_scan_or_not(void **state)
 		assert_int_equal(vigil_ruleset_work(s.rs, VIGIL_EV_OPEN),
 				 VIGIL_WORK_EVENT + 2 * rules +
 				 min(full, rules + VIGIL_WORK_EVENT));
-		/* a short path: scanned for if there are many rules */
+		/*
+		 * a short path: scanned for if there are many rules, never
+		 * for fewer than VIGIL_SCAN_MIN_RULES, although the scan
+		 * would be charged less than the rules (7 of them)
+		 */
 		ev_init(&ev, VIGIL_EV_OPEN);
 		ev_str(&ev, VIGIL_OPEN_path, "/usr/bin/tool-2");
 		assert_int_equal(run(&s, &ev, &h), 1);
 		steps = measured(&s, &ev);
-		if (n == 3)
+		if (n == VIGIL_SCAN_MIN_RULES - 1)
+			assert_true(vigil_pf_scan_work(&s.rs->pf, fk, 15) <
+				    rules);
+		if (n < VIGIL_SCAN_MIN_RULES)
 			assert_int_equal(steps, VIGIL_WORK_EVENT + rules);
 		else
 			assert_true(steps < VIGIL_WORK_EVENT + rules / 10);
