@@ -8,8 +8,8 @@
  * one bitmap (the gate), hashed as each set hashes them (the hash of a key
  * depends on its field, never on its set), and the field is read once,
  * each byte folded once: the last eight bytes give both the narrow and
- * the wide gram that end there.  Where the gate is hit, each set that scans the field is
- * probed; the first key found answers "maybe".
+ * the wide gram that end there.  Where the gate is hit, each set that
+ * scans the field is probed; the first key found answers "maybe".
  *
  * The answer is the one vigil_match_may() gives for each set, OR-ed: a set
  * with rules of the type that would not scan (rules without anchors,
