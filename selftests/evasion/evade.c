@@ -15,9 +15,9 @@
  *	evade creat PATH		creat(2)
  *	evade tmpfile-link DIR NAME	O_TMPFILE in DIR, then linkat(2) to NAME
  *	evade race PATH DECOY N		one thread flips a path buffer between
- *					DECOY and PATH, another opens it N
- *					times; prints how many opens reached
- *					PATH's file
+ *					DECOY and PATH, another opens it
+ *					until N opens reached PATH's file (at
+ *					most 200 N opens); prints how many did
  *	evade sendto ADDR PORT		a UDP datagram to ADDR:PORT
  *	evade uring-connect ADDR PORT	io_uring IORING_OP_CONNECT (TCP)
  *	evade vmread COMM		a child named COMM, read with
@@ -33,6 +33,7 @@
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -238,7 +239,7 @@ static int tmpfile_link(const char *dir, const char *name)
 
 static char race_buf[4096];
 static const char *race_names[2];
-static atomic_int race_stop;
+static atomic_int race_stop, race_started;
 
 static void *race_flipper(void *arg)
 {
@@ -248,10 +249,18 @@ static void *race_flipper(void *arg)
 		/* both names fit; the NUL is written last, so a reader sees
 		 * one of them or a mix that names no file */
 		strcpy(race_buf, race_names[i++ & 1]);
+		if (i == 2)
+			atomic_store(&race_started, 1);
 	}
 	return arg;
 }
 
+/*
+ * Opens until @n of them reached @path's file, so that a run proves
+ * something however the two threads are scheduled (the opener alone on
+ * its CPU for a while, the flipper not started yet), and no more, so
+ * that the records fit in the sensor's rings.
+ */
 static int race(const char *path, const char *decoy, int n)
 {
 	struct stat target, st;
@@ -264,7 +273,9 @@ static int race(const char *path, const char *decoy, int n)
 	race_names[1] = path;
 	strcpy(race_buf, decoy);
 	pthread_create(&t, NULL, race_flipper, NULL);
-	for (i = 0; i < n; i++) {
+	while (!atomic_load(&race_started))
+		sched_yield();
+	for (i = 0; i < 200 * n && hits < n; i++) {
 		fd = open(race_buf, O_RDONLY);
 		if (fd < 0)
 			continue;
@@ -275,7 +286,7 @@ static int race(const char *path, const char *decoy, int n)
 	}
 	atomic_store(&race_stop, 1);
 	pthread_join(t, NULL);
-	printf("race: %d of %d opens reached %s\n", hits, n, path);
+	printf("race: %d of %d opens reached %s\n", hits, i, path);
 	return 0;
 }
 
