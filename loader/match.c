@@ -141,17 +141,16 @@ static u32 vr_sub_find(struct vr_run *run, u32 sub, u32 pat, const u8 *s,
 }
 
 /*
- * Value @vi of a predicate with operator @op on string field @f, charged
- * first; false (and the budget over) if the budget cannot pay for it.
+ * Value @vi of a predicate with operator contains or glob on string field
+ * @f, charged first; false (and the budget over) if the budget cannot pay
+ * for it.
  */
 static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
 		      u32 f, const u8 *s, u32 n)
 {
 	const struct vigil_ruleset *rs = run->rs;
-	const struct vigil_value_rec *v = &rs->values[vi];
-	const u8 *p = rs->strtab + le32_to_cpu(v->str.off);
-	u32 m = le32_to_cpu(v->str.len), sub, end = U32_MAX;
-	const struct vigil_glob *g = NULL;
+	const struct vigil_glob *g;
+	u32 sub, end = U32_MAX;
 
 	if (op == VIGIL_OP_CONTAINS) {
 		if (!vr_charge(run->w, 1) || f >= VIGIL_MAX_FIELDS)
@@ -162,11 +161,12 @@ static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
 		end = vr_sub_find(run, sub - 1, rs->prep[vi], s, n);
 		return end && end != U32_MAX;
 	}
-	g = (const void *)(rs->pool + rs->prep[vi]);
-	if (!vr_charge(run->w, op == VIGIL_OP_GLOB ? vigil_glob_work(g, n) :
-			       vr_value_work(op, m, n, 0)))
+	if (op != VIGIL_OP_GLOB)
 		return false;
-	if (op == VIGIL_OP_GLOB && g->affix == VIGIL_GLOB_MID) {
+	g = (const void *)(rs->pool + rs->prep[vi]);
+	if (!vr_charge(run->w, vigil_glob_work(g, n)))
+		return false;
+	if (g->affix == VIGIL_GLOB_MID) {
 		/* the ends first: if they do not match, no scan is needed */
 		if (n < (u32)g->plen + g->mlen + g->slen ||
 		    !vigil_glob_match(g, s, n, nocase, n - g->slen))
@@ -175,48 +175,33 @@ static bool vr_str_op(struct vr_run *run, u8 op, bool nocase, u32 vi,
 		if (!end)
 			return false;
 	}
-	switch (op) {
-	case VIGIL_OP_EQ:
-		return vigil_str_eq(s, n, p, m, nocase);
-	case VIGIL_OP_PREFIX:
-		return vigil_str_prefix(s, n, p, m, nocase);
-	case VIGIL_OP_SUFFIX:
-		return vigil_str_suffix(s, n, p, m, nocase);
-	case VIGIL_OP_GLOB:
-		return vigil_glob_match(g, s, n, nocase, end);
-	}
-	return false;
+	return vigil_glob_match(g, s, n, nocase, end);
 }
 
 /*
  * The values of a predicate with operator eq, prefix or suffix on string
- * @s of @n bytes, from value @vi on: each charged as vr_value_work() says
- * before it is compared, a length that cannot match costing one step and
- * no read of the value's bytes.  Return: as vr_pred().
+ * @s of @n bytes, from value @vi on, in a loop of their own: each charged
+ * as vr_value_work() says before it is compared.  Return: as vr_pred().
  */
 static bool vr_pred_affix(struct vr_run *run, u8 op, bool nocase, bool all,
 			  u32 vi, u32 argc, const u8 *s, u32 n)
 {
 	const struct vigil_value_rec *v = &run->rs->values[vi];
-	const u8 *strtab = run->rs->strtab;
-	struct vigil_work *w = run->w;
+	const u8 *strtab = run->rs->strtab, *p;
 	u32 k, m;
 	bool r;
 
 	for (k = 0; k < argc; k++, v++) {
 		m = le32_to_cpu(v->str.len);
-		if (op == VIGIL_OP_EQ ? n != m : n < m) {
-			if (!vr_charge(w, 1))
-				return false;
-			r = false;
-		} else {
-			if (!vr_charge(w, 1 + (m + VIGIL_WORK_WORD - 1) /
-					   VIGIL_WORK_WORD))
-				return false;
-			r = vigil_bytes_eq(op == VIGIL_OP_SUFFIX ? s + (n - m) : s,
-					   strtab + le32_to_cpu(v->str.off), m,
-					   nocase);
-		}
+		p = strtab + le32_to_cpu(v->str.off);
+		if (!vr_charge(run->w, vr_value_work(op, m, n, 0)))
+			return false;
+		if (op == VIGIL_OP_EQ)
+			r = vigil_str_eq(s, n, p, m, nocase);
+		else if (op == VIGIL_OP_PREFIX)
+			r = vigil_str_prefix(s, n, p, m, nocase);
+		else
+			r = vigil_str_suffix(s, n, p, m, nocase);
 		if (r != all)
 			return r;
 	}

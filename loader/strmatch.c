@@ -38,51 +38,6 @@ bool vigil_bytes_eq(const u8 *s, const u8 *p, u32 n, bool nocase)
 }
 
 /**
- * vigil_str_eq() - text equals pattern
- * @s: text
- * @n: its length
- * @p: pattern
- * @m: its length
- * @nocase: compare ASCII case-insensitively
- *
- * Return: true if equal.
- */
-bool vigil_str_eq(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
-{
-	return n == m && vigil_bytes_eq(s, p, n, nocase);
-}
-
-/**
- * vigil_str_prefix() - text starts with pattern
- * @s: text
- * @n: its length
- * @p: pattern
- * @m: its length
- * @nocase: compare ASCII case-insensitively
- *
- * Return: true if @s begins with @p.
- */
-bool vigil_str_prefix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
-{
-	return n >= m && vigil_bytes_eq(s, p, m, nocase);
-}
-
-/**
- * vigil_str_suffix() - text ends with pattern
- * @s: text
- * @n: its length
- * @p: pattern
- * @m: its length
- * @nocase: compare ASCII case-insensitively
- *
- * Return: true if @s ends with @p.
- */
-bool vigil_str_suffix(const u8 *s, u32 n, const u8 *p, u32 m, bool nocase)
-{
-	return n >= m && vigil_bytes_eq(s + (n - m), p, m, nocase);
-}
-
-/**
  * vigil_glob_scan() - one pass over a glob pattern
  * @p: pattern
  * @m: its length, 1..VIGIL_MAX_PATTERN_LEN
