@@ -80,10 +80,9 @@ static void may_type_add(struct vigil_may_type *mt, const struct vr_type *ty,
 	f = __builtin_ctz(ty->strmask);
 	/* every other field is asked of this set without a scan */
 	mt->always |= ~(1ULL << f);
-	if (mt->scans && mt->field != f) {
-		mt->always = ~0ULL;
+	/* another set scans another field: @always has every bit now */
+	if (mt->scans && mt->field != f)
 		return;
-	}
 	mt->len = mt->scans ? min(mt->len, ty->may_len) : ty->may_len;
 	mt->field = f;
 	mt->scans |= 1ULL << i;

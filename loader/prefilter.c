@@ -49,6 +49,16 @@ static const u8 pf_common[256] = {
 	['M'] = 1, ['P'] = 1, ['D'] = 1, ['H'] = 1,
 };
 
+/*
+ * The two bits of the bitmap word that a key of hash @h sets, the word
+ * being h >> (@sh + 6): one from the bits just below those that pick the
+ * word, one from the middle of the hash.
+ */
+static inline u64 pf_bits(u32 h, u32 sh)
+{
+	return 1ULL << ((h >> sh) & 63) | 1ULL << ((h >> 8) & 63);
+}
+
 /**
  * vigil_pf_gram() - the key of a literal
  * @lit: the literal (not folded)
@@ -251,7 +261,7 @@ int vigil_pf_build(struct vigil_pf *pf, const struct vigil_pf_ent *ents,
 		else
 			pf->narrow |= 1ULL << (e->fk & 63);
 		h = vigil_pf_hash(e->key, e->fk);
-		pf->bitmap[h >> (38 - pf->bbits)] |= vigil_pf_bits(h, 32 - pf->bbits);
+		pf->bitmap[h >> (38 - pf->bbits)] |= pf_bits(h, 32 - pf->bbits);
 		t = pf_find(pf, h, e->key, e->fk);
 		if (!t) {
 			struct vigil_pf_key in = {
@@ -309,7 +319,7 @@ void vigil_pf_free(struct vigil_pf *pf)
 
 static inline bool pf_maybe(const struct vigil_pf *pf, u32 h)
 {
-	u64 m = vigil_pf_bits(h, 32 - pf->bbits);
+	u64 m = pf_bits(h, 32 - pf->bbits);
 
 	return (pf->bitmap[h >> (38 - pf->bbits)] & m) == m;
 }
@@ -377,7 +387,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			key = (u32)vigil_fold8(get_unaligned_le32(s + i -
 							       VIGIL_GRAM_LEN));
 			h = (key ^ salt) * VIGIL_PF_MUL;
-			m = vigil_pf_bits(h, sh);
+			m = pf_bits(h, sh);
 			if ((bm[h >> (sh + 6)] & m) != m)
 				continue;
 			pf_probe(pf, h, key, fk, c);
@@ -392,7 +402,7 @@ void vigil_pf_scan_str(const struct vigil_pf *pf, u16 fk, const u8 *s, u32 n,
 			key = vigil_pf_key8(vigil_fold8(get_unaligned_le32(w) |
 					       (u64)get_unaligned_le32(w + 4) << 32));
 			h = (key ^ wsalt) * VIGIL_PF_MUL;
-			m = vigil_pf_bits(h, sh);
+			m = pf_bits(h, sh);
 			if ((bm[h >> (sh + 6)] & m) != m)
 				continue;
 			pf_probe(pf, h, key, wfk, c);

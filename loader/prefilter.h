@@ -129,17 +129,6 @@ static inline u32 vigil_pf_key8(u64 g)
 	return (u32)((g * 0x9e3779b97f4a7c15ULL) >> 32);
 }
 
-/*
- * The two bits of a bitmap word that a key of hash @h sets, the word
- * being h >> (@sh + 6) where @sh is 32 less the bitmap's log2 size in
- * bits: one from the bits just below those that pick the word, one from
- * the middle of the hash.
- */
-static inline u64 vigil_pf_bits(u32 h, u32 sh)
-{
-	return 1ULL << ((h >> sh) & 63) | 1ULL << ((h >> 8) & 63);
-}
-
 /* How far from its home slot the key in slot @slot of @pf's table is. */
 static inline u32 vigil_pf_dist(const struct vigil_pf *pf, u32 slot)
 {
