@@ -272,7 +272,9 @@ static int race(const char *path, const char *decoy, int n)
 	race_names[0] = decoy;
 	race_names[1] = path;
 	strcpy(race_buf, decoy);
-	pthread_create(&t, NULL, race_flipper, NULL);
+	errno = pthread_create(&t, NULL, race_flipper, NULL);
+	if (errno)
+		return said("pthread_create", -1);
 	while (!atomic_load(&race_started))
 		sched_yield();
 	for (i = 0; i < 200 * n && hits < n; i++) {
