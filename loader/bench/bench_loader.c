@@ -207,13 +207,14 @@ static void exec_ev(const char *comm, const char *file, const char *argv,
 {
 	vigil_fill_exec(ev(), 4000 + nevents, 4000 + nevents, 1200, uid, uid,
 			vs("%s", comm), uid, vs("%s", file), vs("%s", argv),
-			vs("%s", pcomm));
+			vs("%s", pcomm), vs("%s", file));
 }
 
 static void open_ev(const char *comm, const char *path, u64 flags)
 {
 	vigil_fill_open(ev(), 5000, 5000, 1, 1000, 1000, vs("%s", comm),
-			vs("%s", path), flags, 0644);
+			vs("%s", path), flags, 0100644, vs("%s", ""),
+			vs("/usr/bin/%s", comm));
 }
 
 static void build_events(void)
@@ -269,39 +270,46 @@ static void build_events(void)
 	open_ev("sh", vs("/home/u/.%s/run", word(6, 0)).ptr, 0x41);
 
 	vigil_fill_fifo(ev(), 600, 600, 1, 0, 0, vs("systemd-logind"),
-			vs("/run/systemd/inhibit/12.ref"), 010600);
+			vs("/run/systemd/inhibit/12.ref"), 010600,
+			vs("/usr/lib/systemd/systemd-logind"));
 	vigil_fill_fifo(ev(), 601, 601, 1, 1000, 1000, vs("make"),
-			vs("/tmp/GMfifo4211"), 010600);
+			vs("/tmp/GMfifo4211"), 010600, vs("/usr/bin/make"));
 	/* matching rule 7 */
 	vigil_fill_fifo(ev(), 602, 602, 1, 33, 33, vs("sh"),
-			vs("/dev/shm/.%s", word(7, 1)), 010666);
+			vs("/dev/shm/.%s", word(7, 1)), 010666, vs("/usr/bin/dash"));
 
 	vigil_fill_connect(ev(), 700, 700, 1, 1000, 1000, vs("curl"), 2,
-			   v4(151, 101, 2, 132), 443, vs("%s", ""));
+			   v4(151, 101, 2, 132), 443, vs("%s", ""),
+			   vs("/usr/bin/curl"));
 	vigil_fill_connect(ev(), 701, 701, 1, 101, 101,
 			   vs("systemd-resolve"), 2, v4(10, 0, 0, 1), 53,
-			   vs("%s", ""));
+			   vs("%s", ""),
+			   vs("/usr/lib/systemd/systemd-resolved"));
 	vigil_fill_connect(ev(), 702, 702, 1, 1000, 1000, vs("dbus-send"), 1,
 			   v4(0, 0, 0, 0), 0,
-			   vs("/run/dbus/system_bus_socket"));
+			   vs("/run/dbus/system_bus_socket"),
+			   vs("/usr/bin/dbus-send"));
 	/* matching rule 11, which only the larger channels have */
 	vigil_fill_connect(ev(), 703, 703, 1, 1000, 1000, vs("nc"), 2,
-			   v4(10, 9, 8, 7), 20011, vs("%s", ""));
+			   v4(10, 9, 8, 7), 20011, vs("%s", ""),
+			   vs("/usr/bin/nc.openbsd"));
 
 	vigil_fill_module_load(ev(), 800, 800, 1, 0, 0, vs("modprobe"),
 			       vs("/lib/modules/6.1.0-18-amd64/kernel/drivers/net/virtio_net.ko"),
-			       vs("%s", ""), 0);
+			       vs("%s", ""), 0, vs("/usr/sbin/modprobe"));
 	/* matching rule 9 */
 	vigil_fill_module_load(ev(), 801, 801, 1, 0, 0, vs("insmod"),
-			       vs("/tmp/%s.ko", word(9, 0)), vs("hide=1"), 0);
+			       vs("/tmp/%s.ko", word(9, 0)), vs("hide=1"), 0,
+			       vs("/usr/sbin/insmod"));
 
 	vigil_fill_cred_change(ev(), 900, 900, 1, 1000, 1000, vs("sudo"),
-			       1000, 0, 0, 0, 105);
+			       1000, 0, 0, 0, 105, vs("/usr/bin/sudo"));
 	vigil_fill_cred_change(ev(), 901, 901, 1, 0, 0, vs("sshd"), 0, 1000,
-			       1000, 1000, 105);
+			       1000, 1000, 105, vs("/usr/sbin/sshd"));
 	vigil_fill_fork(ev(), 1000, 1000, 999, 1000, 1000, vs("bash"), 999,
-			0x1200011);
-	vigil_fill_exit(ev(), 1001, 1001, 999, 1000, 1000, vs("ls"), 0);
+			0x1200011, vs("/usr/bin/bash"));
+	vigil_fill_exit(ev(), 1001, 1001, 999, 1000, 1000, vs("ls"), 0,
+			vs("/usr/bin/ls"));
 }
 
 static u8 *read_file(const char *path, size_t *len)
